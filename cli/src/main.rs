@@ -1,0 +1,3 @@
+//! The `ci-operator` binary.
+
+fn main() {}

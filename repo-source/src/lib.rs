@@ -1,0 +1,3 @@
+//! Reading files of a git repository at a revision.
+//!
+//! Not yet implemented.

@@ -1,0 +1,3 @@
+//! Pins a resolved imagestreamtag into `pipeline:root` by digest.
+//!
+//! Not yet implemented.
