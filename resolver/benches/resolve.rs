@@ -1,0 +1,3 @@
+//! Benchmark of resolution over the corpus (written below).
+
+fn main() {}

@@ -1,0 +1,103 @@
+//! Mapping an image pull spec to the imagestreamtag it names on the CI registries.
+//!
+//! `registry.ci.openshift.org/<ns>/<name>[:<tag>]` (and the decommissioned
+//! `registry.svc.ci.openshift.org`) name `<ns>/<name>:<tag>`, the tag defaulting to `latest`;
+//! `quay-proxy.ci.openshift.org/openshift/ci:<ns>_<name>_<tag>` names the same thing in QCI,
+//! where namespace, name and tag are joined by `_` (namespaces and image stream names never
+//! contain `_`, tags may, so the tag is everything after the second `_`, as ci-tools decodes
+//! it). Everything else names no imagestreamtag.
+
+use config_model::ImageStreamTagReference;
+
+/// The CI registries whose paths are `<namespace>/<name>`.
+const CI_REGISTRIES: [&str; 2] = ["registry.ci.openshift.org", "registry.svc.ci.openshift.org"];
+
+/// The QCI proxy, whose one repository encodes the imagestreamtag in the tag.
+const QCI_PROXY: &str = "quay-proxy.ci.openshift.org/openshift/ci";
+
+/// Why a pull spec names no imagestreamtag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NotIst {
+    /// Another registry, or Docker Hub.
+    NotCiRegistry,
+    /// A `@sha256:...` reference.
+    Digest,
+    /// On a CI registry, but not in the `<namespace>/<name>[:<tag>]` form; the text says why.
+    Malformed(&'static str),
+    /// Empty after expansion.
+    Empty,
+}
+
+/// The imagestreamtag a pull spec names, or why it names none.
+pub(crate) fn to_image_stream_tag(pullspec: &str) -> Result<ImageStreamTagReference, NotIst> {
+    if pullspec.is_empty() {
+        return Err(NotIst::Empty);
+    }
+    if pullspec.contains('@') {
+        return Err(NotIst::Digest);
+    }
+    if let Some(tag) = pullspec.strip_prefix(QCI_PROXY) {
+        let Some(tag) = tag.strip_prefix(':') else {
+            return Err(if tag.is_empty() {
+                NotIst::Malformed("a QCI reference needs a `<namespace>_<name>_<tag>` tag")
+            } else {
+                NotIst::NotCiRegistry
+            });
+        };
+        let mut parts = tag.splitn(3, '_');
+        let (Some(namespace), Some(name), Some(tag)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(NotIst::Malformed("a QCI tag is `<namespace>_<name>_<tag>`"));
+        };
+        return checked(namespace, name, tag);
+    }
+    let Some((host, path)) = pullspec.split_once('/') else {
+        return Err(NotIst::NotCiRegistry);
+    };
+    if !CI_REGISTRIES.contains(&host) {
+        return Err(NotIst::NotCiRegistry);
+    }
+    let (repository, tag) = match path.rsplit_once(':') {
+        Some((repository, tag)) => (repository, tag),
+        None => (path, "latest"),
+    };
+    let Some((namespace, name)) = repository.split_once('/') else {
+        return Err(NotIst::Malformed(
+            "an image on a CI registry is `<namespace>/<name>[:<tag>]`",
+        ));
+    };
+    if name.contains('/') {
+        return Err(NotIst::Malformed(
+            "an image on a CI registry is `<namespace>/<name>[:<tag>]`",
+        ));
+    }
+    checked(namespace, name, tag)
+}
+
+fn checked(namespace: &str, name: &str, tag: &str) -> Result<ImageStreamTagReference, NotIst> {
+    let component = |s: &str| {
+        !s.is_empty()
+            && s.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_')
+            })
+    };
+    if !component(namespace) || !component(name) {
+        return Err(NotIst::Malformed(
+            "namespace and name are lowercase letters, digits, `-`, `.` and `_`",
+        ));
+    }
+    let tag_ok = !tag.is_empty()
+        && tag.len() <= 128
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
+    if !tag_ok {
+        return Err(NotIst::Malformed(
+            "a tag is 1 to 128 letters, digits, `-`, `.` and `_`",
+        ));
+    }
+    Ok(ImageStreamTagReference::new(namespace, name, tag))
+}
+
+#[cfg(test)]
+mod tests;
