@@ -64,16 +64,6 @@ pub(crate) fn stage_base(
 ) -> Result<StageBase, (Option<Location>, Problem)> {
     let last = dockerfile.stages.len().saturating_sub(1);
     let mut notes = Vec::new();
-    if let Some(error) = &dockerfile.recovered {
-        let at = error
-            .at
-            .map(|a| format!(" at line {}", a.line))
-            .unwrap_or_default();
-        notes.push(format!(
-            "an instruction the resolver does not read was ignored{at} ({})",
-            error.message
-        ));
-    }
     let mut current = start;
     // Each step goes to an earlier stage, so the loop ends within `start + 1` steps.
     loop {
@@ -193,6 +183,19 @@ pub(crate) fn stage_base(
             }
         };
     }
+}
+
+/// A note saying that a malformed instruction was ignored, if one was.
+pub(crate) fn recovered_note(dockerfile: &Dockerfile) -> Option<String> {
+    let error = dockerfile.recovered.as_ref()?;
+    let at = error
+        .at
+        .map(|a| format!(" at line {}", a.line))
+        .unwrap_or_default();
+    Some(format!(
+        "an instruction the resolver does not read was ignored{at} ({})",
+        error.message
+    ))
 }
 
 /// Which stage holds the root, and why.
@@ -437,7 +440,8 @@ pub(crate) fn image_base(
         build_args: &candidate.item.build_args,
     };
     let env = global_env(dockerfile, settings.build_args);
-    let base = stage_base(dockerfile, index, &settings, &config.base_images, &env)?;
+    let mut base = stage_base(dockerfile, index, &settings, &config.base_images, &env)?;
+    base.notes.extend(recovered_note(dockerfile));
     Ok(ImageBase {
         image: candidate.name.clone(),
         dockerfile: candidate.label.clone(),

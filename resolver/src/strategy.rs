@@ -445,17 +445,7 @@ impl Strategy for ProjectImage {
                 }
             });
         }
-        let mut notes = Vec::new();
-        if let Some(error) = &dockerfile.recovered {
-            notes.push(format!(
-                "an instruction the resolver does not read was ignored{} ({})",
-                error
-                    .at
-                    .map(|a| format!(" at line {}", a.line))
-                    .unwrap_or_default(),
-                error.message
-            ));
-        }
+        let notes: Vec<String> = infer::recovered_note(&dockerfile).into_iter().collect();
         let context_dir = project
             .context_dir
             .as_ref()

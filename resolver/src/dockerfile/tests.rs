@@ -206,3 +206,36 @@ fn heredoc_delimiter_forms() {
         ]
     );
 }
+
+/// Every Dockerfile of the corpus reads (three of them need the fallback: `ENTRYPOINT []`).
+#[test]
+fn every_corpus_dockerfile_reads() {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in fs_err::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.file_name().is_some_and(|n| n != ".ci-operator.yaml") {
+                out.push(path);
+            }
+        }
+    }
+    let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/cases");
+    let mut files = Vec::new();
+    for case in fs_err::read_dir(&cases).unwrap() {
+        let repo = case.unwrap().path().join("repo");
+        if repo.is_dir() {
+            walk(&repo, &mut files);
+        }
+    }
+    assert!(files.len() >= 70, "found {} Dockerfiles", files.len());
+    let mut recovered = 0;
+    for file in &files {
+        let text = fs_err::read_to_string(file).unwrap();
+        match Dockerfile::parse(&text) {
+            Ok(d) => recovered += usize::from(d.recovered.is_some()),
+            Err(e) => panic!("{}: {e:?}", file.display()),
+        }
+    }
+    assert_eq!(recovered, 3, "files read through the fallback");
+}
