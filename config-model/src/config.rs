@@ -19,10 +19,18 @@ pub struct Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_root: Option<Located<BuildRoot>>,
     /// Build roots of other repositories of a multi-repo job, keyed by `org.repo`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub build_roots: BTreeMap<String, Located<BuildRoot>>,
     /// Images imported into the pipeline stream under their key.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub base_images: BTreeMap<String, Located<ImageStreamTagReference>>,
     /// Commands run in the build root to make `pipeline:bin`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,7 +57,11 @@ pub struct Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prowgen: Option<Prowgen>,
     /// Tests, kept opaque except for `as` and `from`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub tests: Vec<Located<TestStep>>,
 }
 
@@ -87,14 +99,33 @@ impl BuildRoot {
 )]
 pub struct ImageStreamTagReference {
     /// Namespace of the image stream.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub namespace: Located<String>,
     /// Name of the image stream.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub name: Located<String>,
     /// Tag in the image stream.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub tag: Located<String>,
+}
+
+/// Reads a field written with no value (`paths: null`, `inputs:`) as its default, as Go's
+/// YAML reader does: real configs have them.
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// Reads `tag:` with no value as the empty tag, as Go's YAML reader does, so validation says
+/// "value required but not provided" instead of the parser refusing a null.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Located<String>, D::Error> {
+    let located = Located::<Option<String>>::deserialize(deserializer)?;
+    Ok(Located::at(located.value.unwrap_or_default(), located.pos))
 }
 
 impl<T: PartialOrd> PartialOrd for Located<T> {
@@ -154,10 +185,18 @@ pub struct ProjectImageBuild {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dockerfile_literal: Option<Located<String>>,
     /// Pipeline images made available to the build, with the pullspecs they replace.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub inputs: BTreeMap<String, ImageBuildInputs>,
     /// `--build-arg` values.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub build_args: Vec<BuildArg>,
     /// The `org.repo` of the repository to build from, in multi-repo jobs.
     #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
@@ -168,10 +207,19 @@ pub struct ProjectImageBuild {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 pub struct ImageBuildInputs {
     /// Image references in the Dockerfile (`FROM` and `COPY --from`) replaced by this image.
-    #[serde(default, rename = "as", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        rename = "as",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub as_: Vec<Located<String>>,
     /// Files copied out of this image into the build context.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub paths: Vec<ImageSourcePath>,
 }
 
@@ -179,10 +227,10 @@ pub struct ImageBuildInputs {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 pub struct ImageSourcePath {
     /// Path in the input image.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub source_path: String,
     /// Directory in the build context.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub destination_dir: String,
 }
 
@@ -190,21 +238,25 @@ pub struct ImageSourcePath {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 pub struct BuildArg {
     /// The ARG name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub name: String,
     /// Its value.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub value: String,
 }
 
 /// `images`, in either form users write: a plain list (older configs) or
 /// `{items: [...], build_if_affected: bool}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Images {
     /// The images, in file order.
     pub items: Vec<Located<ImageItem>>,
     /// Build an image only when the change affects it (the `{items}` form only).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
     pub build_if_affected: bool,
     /// Whether the config used the `{items: [...]}` form (kept so messages and rewrites use
     /// the user's paths: `images.items[2]` vs `images[2]`).
@@ -231,13 +283,25 @@ pub struct ImageItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dockerfile_literal: Option<Located<String>>,
     /// Pipeline images made available to the build.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub inputs: BTreeMap<String, ImageBuildInputs>,
     /// `--build-arg` values.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub build_args: Vec<BuildArg>,
     /// Built only when something needs it.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
     pub optional: bool,
     /// The `org.repo` this image is built from, in multi-repo jobs.
     #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
@@ -310,7 +374,11 @@ pub fn join_repo_path(context_dir: &str, file: &str) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 pub struct Promotion {
     /// Promotion targets (newer form).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub to: Vec<PromotionTarget>,
     /// Namespace (older single-target form).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -322,10 +390,18 @@ pub struct Promotion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Images not promoted (older form).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub excluded_images: Vec<String>,
     /// Promotion is switched off (older form).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
     pub disabled: bool,
 }
 
@@ -342,10 +418,18 @@ pub struct PromotionTarget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     /// Images not promoted to this target.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub excluded_images: Vec<String>,
     /// This target is switched off.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
     pub disabled: bool,
 }
 
@@ -364,13 +448,13 @@ impl Promotion {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 pub struct Metadata {
     /// GitHub organisation.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub org: String,
     /// Repository.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub repo: String,
     /// Branch.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub branch: String,
     /// Variant, for configs of the same branch with different settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -381,13 +465,25 @@ pub struct Metadata {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 pub struct Prowgen {
     /// The repository is private: jobs clone with an OAuth token.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
     pub private: bool,
     /// Jobs clone the whole repository, never sparsely.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
     pub disable_sparse_checkout: bool,
     /// Jobs expose their results to the public.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
     pub expose: bool,
 }
 
@@ -412,9 +508,9 @@ impl<'de> Deserialize<'de> for Images {
 
         #[derive(Deserialize)]
         struct ItemsForm {
-            #[serde(default)]
+            #[serde(default, deserialize_with = "null_as_default")]
             items: Vec<Located<ImageItem>>,
-            #[serde(default)]
+            #[serde(default, deserialize_with = "null_as_default")]
             build_if_affected: bool,
         }
 
@@ -453,5 +549,40 @@ impl<'de> Deserialize<'de> for Images {
         }
 
         deserializer.deserialize_any(ImagesVisitor)
+    }
+}
+
+impl JsonSchema for Images {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Images".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let item = generator.subschema_for::<ImageItem>();
+        schemars::json_schema!({
+            "description": "Images built from Dockerfiles of the repository: a list, or `{items: [...], build_if_affected: bool}`.",
+            "oneOf": [
+                {
+                    "type": "array",
+                    "items": item,
+                },
+                {
+                    "type": "object",
+                    "properties": {
+                        "items": {
+                            "type": "array",
+                            "items": item,
+                        },
+                        "build_if_affected": {
+                            "description": "Build an image only when the change affects it.",
+                            "type": "boolean",
+                        },
+                    },
+                },
+                {
+                    "type": "null",
+                },
+            ],
+        })
     }
 }

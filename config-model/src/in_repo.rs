@@ -4,7 +4,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::config::ImageStreamTagReference;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::parse::{self, Document};
 use crate::position::Located;
+
+mod load;
 
 /// The file name of the in-repo file, at the repository root.
 pub const IN_REPO_FILE_NAME: &str = ".ci-operator.yaml";
@@ -69,4 +73,88 @@ pub enum StageRef {
     Index(usize),
     /// The stage's `AS` name.
     Name(String),
+}
+
+/// A `.ci-operator.yaml` that passed its checks, with the warnings found on the way (unknown
+/// keys, each with its position and a "did you mean" hint when one is close).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InRepo {
+    /// The file's contents. `build_root_image` is always `Some`, with either namespace, name
+    /// and tag all non-empty, or `from_dockerfile`.
+    pub config: InRepoConfig,
+    /// Unknown keys, which are ignored. `validate --strict` makes them errors.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a `.ci-operator.yaml` was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The file is not a readable YAML document (too large, not UTF-8, duplicate keys, alias
+    /// bomb, wrong value types, ...).
+    #[error("invalid .ci-operator.yaml")]
+    Parse(#[source] parse::Error),
+    /// The YAML is readable but says something wrong. `Display` shows the first error.
+    #[error("invalid .ci-operator.yaml: {}", summary(diagnostics))]
+    Invalid {
+        /// Every problem: the errors and the warnings (unknown keys, which often explain an
+        /// error: a misspelt key is then missing), sorted by position.
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+impl Error {
+    /// Every problem as diagnostics, so a caller prints parse errors and invalid contents the
+    /// same way (a parse error is one diagnostic with an empty path).
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            Error::Parse(err) => vec![err.to_diagnostic()],
+            Error::Invalid { diagnostics } => diagnostics.clone(),
+        }
+    }
+}
+
+/// The path of errors about `build_root_image` as a whole.
+const BUILD_ROOT_IMAGE: &str = "build_root_image";
+
+/// ci-tools' text, kept verbatim: it prints `invalid .ci-operator.yaml: ` and this.
+const MEMBERS_NON_EMPTY: &str =
+    "all build_root_image members (namespace, name, tag) must be non-empty";
+
+fn summary(diagnostics: &[Diagnostic]) -> String {
+    let mut errors = diagnostics.iter().filter(|d| d.severity == Severity::Error);
+    let Some(first) = errors.next() else {
+        return "no problem found".to_owned();
+    };
+    // The kept text names its field already, and reads as ci-tools prints it.
+    let mut out = if first.message == MEMBERS_NON_EMPTY {
+        first.message.clone()
+    } else {
+        first.to_string()
+    };
+    let more = errors.count();
+    if more > 0 {
+        out.push_str(&format!(" (and {more} more)"));
+    }
+    out
+}
+
+/// Reads and checks a `.ci-operator.yaml` (at most [`parse::MAX_IN_REPO_BYTES`]).
+///
+/// Unknown keys, at any level, are warnings, never errors. Errors, all reported at once:
+/// `build_root_image` missing; namespace, name or tag given but one of them missing or
+/// empty; both those and `from_dockerfile`; an empty `from_dockerfile.image`; a
+/// `from_dockerfile.stage` that is neither a name nor a 0-based index.
+pub fn parse_in_repo(bytes: &[u8]) -> Result<InRepo, Error> {
+    let raw: load::RawInRepo = parse::load_bytes(bytes, Document::InRepo).map_err(Error::Parse)?;
+    // The text is UTF-8 here: load_bytes checked it.
+    let text = std::str::from_utf8(bytes).unwrap_or_default();
+    let (config, mut diagnostics) = load::check(raw, text);
+    crate::diagnostic::sort(&mut diagnostics);
+    match config {
+        Some(config) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(InRepo {
+            config,
+            warnings: diagnostics,
+        }),
+        _ => Err(Error::Invalid { diagnostics }),
+    }
 }

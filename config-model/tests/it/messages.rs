@@ -1,0 +1,276 @@
+//! Every kept message text, verbatim, for the input that causes it.
+
+use crate::check_config as check;
+
+#[test]
+fn build_root_from_repository_and_image_stream_tag() {
+    insta::assert_snapshot!(check("
+build_root:
+  from_repository: true
+  image_stream_tag:
+    namespace: openshift
+    name: release
+    tag: golang-1.22
+"), @"3:3: build_root: from_repository and image_stream_tag are mutually exclusive");
+}
+
+#[test]
+fn build_root_image_stream_tag_and_project_image() {
+    insta::assert_snapshot!(check("
+build_root:
+  image_stream_tag: {namespace: openshift, name: release, tag: golang-1.22}
+  project_image:
+    dockerfile_path: Dockerfile.build
+"), @"3:3: build_root: image_stream_tag and project_image are mutually exclusive");
+}
+
+#[test]
+fn build_root_project_image_and_from_repository() {
+    insta::assert_snapshot!(check("
+build_root:
+  project_image: {dockerfile_path: Dockerfile.build}
+  from_repository: true
+"), @"3:3: build_root: project_image and from_repository are mutually exclusive");
+}
+
+#[test]
+fn build_root_all_three_reports_each_pair() {
+    insta::assert_snapshot!(check("
+build_root:
+  project_image: {dockerfile_path: Dockerfile.build}
+  from_repository: true
+  image_stream_tag: {namespace: openshift, name: release, tag: golang-1.22}
+"), @"
+    3:3: build_root: from_repository and image_stream_tag are mutually exclusive
+    3:3: build_root: image_stream_tag and project_image are mutually exclusive
+    3:3: build_root: project_image and from_repository are mutually exclusive
+    ");
+}
+
+#[test]
+fn build_root_with_nothing() {
+    insta::assert_snapshot!(check("
+build_root:
+  use_build_cache: true
+"), @"3:3: build_root: you have to specify one of project_image, image_stream_tag or from_repository");
+}
+
+#[test]
+fn from_repository_false_alone_is_nothing() {
+    insta::assert_snapshot!(check("
+build_root:
+  from_repository: false
+"), @"3:3: build_root: you have to specify one of project_image, image_stream_tag or from_repository");
+}
+
+#[test]
+fn from_repository_with_build_cache_is_fine() {
+    insta::assert_snapshot!(check("
+build_root:
+  from_repository: true
+  use_build_cache: true
+"), @"valid");
+}
+
+#[test]
+fn image_stream_tag_members_required() {
+    insta::assert_snapshot!(check("
+build_root:
+  image_stream_tag:
+    namespace: ''
+    name: release
+"), @"
+    4:5: build_root.image_stream_tag.tag: value required but not provided
+    4:16: build_root.image_stream_tag.namespace: value required but not provided
+    ");
+}
+
+#[test]
+fn image_stream_tag_null_member_is_empty() {
+    insta::assert_snapshot!(check("
+build_root:
+  image_stream_tag:
+    namespace: openshift
+    name: release
+    tag:
+"), @"6:8: build_root.image_stream_tag.tag: value required but not provided");
+}
+
+#[test]
+fn numeric_tags_keep_their_text() {
+    let config = config_model::parse_config(
+        "build_root:\n  image_stream_tag:\n    namespace: openshift\n    name: release\n    tag: 4.10\nbase_images:\n  go:\n    namespace: openshift\n    name: release\n    tag: \"1.18\"\n  old:\n    namespace: openshift\n    name: release\n    tag: 1.20\n",
+    )
+    .unwrap();
+    let root = config.build_root.unwrap();
+    let tag = &root.image_stream_tag.as_ref().unwrap().tag;
+    assert_eq!(tag.value, "4.10");
+    assert_eq!(tag.pos.to_string(), "5:10");
+    assert_eq!(config.base_images["go"].tag.value, "1.18");
+    assert_eq!(config.base_images["old"].tag.value, "1.20");
+}
+
+#[test]
+fn duplicate_image_names() {
+    insta::assert_snapshot!(check("
+binary_build_commands: make build
+test_binary_build_commands: make test-bin
+rpm_build_commands: make rpms
+build_root:
+  from_repository: true
+base_images:
+  bin:
+    namespace: ci
+    name: bin
+    tag: latest
+  os:
+    namespace: ocp
+    name: ubi
+    tag: '9'
+images:
+- to: root
+  dockerfile_path: Dockerfile
+- to: test-bin
+- to: os
+- to: rpms
+- to: operator
+- to: operator
+"), @"
+    9:5: base_images.bin: duplicate image name 'bin' (previously defined by field 'binary_build_commands')
+    17:3: images[0]: duplicate image name 'root' (previously defined by field 'build_root')
+    19:3: images[1]: duplicate image name 'test-bin' (previously defined by field 'test_binary_build_commands')
+    20:3: images[2]: duplicate image name 'os' (previously defined by field 'base_images.os')
+    21:3: images[3]: duplicate image name 'rpms' (previously defined by field 'rpm_build_commands')
+    23:3: images[5]: duplicate image name 'operator' (previously defined by field 'images[4]')
+    ");
+}
+
+#[test]
+fn duplicate_image_names_in_items_form() {
+    insta::assert_snapshot!(check("
+build_root:
+  from_repository: true
+images:
+  items:
+  - to: root
+  - to: src
+"), @"6:5: images.items[0]: duplicate image name 'root' (previously defined by field 'build_root')");
+}
+
+#[test]
+fn images_to_must_be_set() {
+    insta::assert_snapshot!(check("
+build_root:
+  from_repository: true
+images:
+- dockerfile_path: a/Dockerfile
+- to: ''
+- to: real
+"), @"
+    5:3: images[0]: `to` must be set
+    6:3: images[1]: `to` must be set
+    ");
+}
+
+#[test]
+fn dockerfile_literal_exclusive() {
+    insta::assert_snapshot!(check("
+build_root:
+  from_repository: true
+images:
+- to: a
+  dockerfile_literal: FROM x
+  context_dir: dir
+- to: b
+  dockerfile_literal: FROM x
+  dockerfile_path: Dockerfile
+- to: c
+  dockerfile_literal: FROM x
+  context_dir: ''
+"), @"
+    5:3: images[0]: dockerfile_literal is mutually exclusive with context_dir and dockerfile_path
+    8:3: images[1]: dockerfile_literal is mutually exclusive with context_dir and dockerfile_path
+    ");
+}
+
+#[test]
+fn images_without_any_build_root() {
+    insta::assert_snapshot!(check("
+images:
+- to: a
+"), @"3:3: build_root: value required when `images` are built: set one of project_image, image_stream_tag or from_repository");
+}
+
+#[test]
+fn images_with_only_keyed_build_roots() {
+    insta::assert_snapshot!(check("
+build_roots:
+  openshift.api:
+    from_repository: true
+images:
+- to: a
+  ref: openshift.api
+"), @"valid");
+}
+
+#[test]
+fn build_roots_are_validated_beside_build_root() {
+    insta::assert_snapshot!(check("
+build_root:
+  from_repository: true
+build_roots:
+  openshift.api:
+    from_repository: true
+    image_stream_tag:
+      namespace: ocp
+      name: builder
+      tag: ''
+  not-a-key:
+    from_repository: true
+  openshift.origin: {}
+"), @"
+    6:5: build_roots[openshift.api]: from_repository and image_stream_tag are mutually exclusive
+    10:12: build_roots[openshift.api].image_stream_tag.tag: value required but not provided
+    12:5: build_roots[not-a-key]: `not-a-key` is not an `org.repo` key: write the GitHub organisation and repository joined by a dot (`openshift.api`)
+    13:21: build_roots[openshift.origin]: you have to specify one of project_image, image_stream_tag or from_repository
+    ");
+}
+
+#[test]
+fn empty_document_is_the_empty_config() {
+    insta::assert_snapshot!(check(""), @"valid");
+    insta::assert_snapshot!(check("# nothing here\n"), @"valid");
+    insta::assert_snapshot!(check("---\n"), @"valid");
+}
+
+#[test]
+fn unknown_top_level_keys_are_ignored() {
+    insta::assert_snapshot!(check("
+resources:
+  '*': {requests: {cpu: 100m}}
+releases:
+  latest: {release: {channel: stable, version: '4.20'}}
+tests:
+- as: unit
+  commands: make test
+  container: {from: src}
+build_root:
+  from_repository: true
+"), @"valid");
+}
+
+#[test]
+fn type_errors_name_the_position() {
+    insta::assert_snapshot!(check("
+build_root:
+  image_stream_tag:
+    namespace: [a]
+"), @"parse error 4:16: build_root.image_stream_tag.namespace: invalid value: expected a string");
+    insta::assert_snapshot!(check("
+build_root:
+  from_repository: maybe
+"), @"parse error 3:20: build_root.from_repository: invalid value: invalid boolean");
+    insta::assert_snapshot!(check("
+images: 12
+"), @"parse error 2:1: images: invalid value: invalid type: integer `12`, expected a list of images or a mapping with `items`");
+}
