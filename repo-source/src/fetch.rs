@@ -1,0 +1,740 @@
+//! Fetching from a remote into a scratch repository, and merging PRs there in memory.
+//!
+//! Only what is needed is fetched: the base commit and each PR head at depth 1 (protocol v2),
+//! then, while the history is too short to find a merge base, deeper (16, 64, 256, 1024
+//! commits more, then everything). The PRs are merged one after the other with gix's merge,
+//! which produces the tree `git merge` produces; merge commits and merged objects stay in
+//! memory. The scratch repository lives in a temporary directory owned by the resulting
+//! [`Snapshot`](crate::Snapshot), so it is removed when that is dropped, or at once on error.
+//!
+//! gix's network IO is blocking. Each fetch runs on its own thread; the calling thread waits for
+//! it until the caller's deadline, then sets gix's interrupt flag and returns
+//! [`Error::Deadline`]. The worker thread still owns the scratch directory and removes it when
+//! gix notices the flag (or the connection ends).
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, Instant};
+
+use gix::ObjectId;
+use gix::remote::Direction;
+use gix::remote::fetch::{Shallow, Status, Tags};
+use tempfile::TempDir;
+
+use crate::error::{BoxError, Error};
+use crate::git::{self, describe};
+use crate::progress::Tasks;
+use crate::prow::PullRef;
+use crate::snapshot::Revision;
+
+/// What to fetch for a PR job's merged revision: where from, the base and the PRs.
+///
+/// Usually made by [`CloneRef::fetch_spec`](crate::CloneRef::fetch_spec).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchSpec {
+    /// The remote: a `file://`, `http://`, `https://` or `ssh://` URL, or a local path.
+    pub url: String,
+    /// The base: a commit SHA (Prow's `base_sha`), or a ref name (`main`) when there is none.
+    pub base: String,
+    /// The PRs to merge onto the base, in order.
+    pub pulls: Vec<PullRef>,
+}
+
+/// How to fetch.
+#[derive(Debug, Clone, Default)]
+pub struct FetchOptions {
+    /// Give up at this instant with [`Error::Deadline`]; `None` waits as long as the transport
+    /// does.
+    pub deadline: Option<Instant>,
+    /// Log the progress of the fetch (objects, bytes) every second through `tracing` at info
+    /// level, for a terminal. Without it, only one summary line per fetch is logged.
+    pub progress: bool,
+    /// Where to create the scratch directory; the system's temporary directory when `None`.
+    pub scratch_parent: Option<PathBuf>,
+}
+
+/// Where a repository is: a local path or a URL to fetch from.
+pub(crate) enum Location {
+    Path(PathBuf),
+    Url(String),
+}
+
+impl Location {
+    /// `file://`, `http://`, `https://` and `ssh://` are URLs; anything else with `://` (or
+    /// scp-like `host:path`) is refused; the rest is a path.
+    pub(crate) fn parse(location: &str) -> Result<Location, Error> {
+        let lower = location.to_ascii_lowercase();
+        if ["file://", "http://", "https://", "ssh://"]
+            .iter()
+            .any(|scheme| lower.starts_with(scheme))
+        {
+            check_url(location)?;
+            return Ok(Location::Url(location.to_owned()));
+        }
+        if location.contains("://") || location.is_empty() {
+            return Err(Error::InvalidLocation {
+                location: location.to_owned(),
+                source: None,
+            });
+        }
+        Ok(Location::Path(PathBuf::from(location)))
+    }
+}
+
+fn check_url(url: &str) -> Result<(), Error> {
+    let parsed =
+        gix::url::parse(gix::bstr::BStr::new(url)).map_err(|err| Error::InvalidLocation {
+            location: url.to_owned(),
+            source: Some(Box::new(err)),
+        })?;
+    use gix::url::Scheme;
+    match parsed.scheme {
+        Scheme::File | Scheme::Http | Scheme::Https | Scheme::Ssh => Ok(()),
+        Scheme::Git | Scheme::Ext | Scheme::Helper(_) | Scheme::HelperUrl(_) => {
+            Err(Error::InvalidLocation {
+                location: url.to_owned(),
+                source: None,
+            })
+        }
+    }
+}
+
+/// The merged revision of `spec`.
+pub(crate) fn fetch_merged(
+    spec: &FetchSpec,
+    options: &FetchOptions,
+) -> Result<(git::Tree, Revision), Error> {
+    check_url(&spec.url)?;
+    let spec = spec.clone();
+    let scratch_parent = options.scratch_parent.clone();
+    run_with_deadline(&spec.url.clone(), options, move |interrupt, progress| {
+        merged(&spec, scratch_parent, interrupt, progress)
+    })
+}
+
+/// `rev` (a SHA or a ref name) of the repository at `url`, fetched at depth 1.
+pub(crate) fn fetch_rev(
+    url: &str,
+    rev: &str,
+    options: &FetchOptions,
+) -> Result<(git::Tree, Revision), Error> {
+    check_url(url)?;
+    let url = url.to_owned();
+    let rev = rev.to_owned();
+    let scratch_parent = options.scratch_parent.clone();
+    run_with_deadline(&url.clone(), options, move |interrupt, progress| {
+        let scratch = Scratch::new(&url, scratch_parent)?;
+        let wants = [Want::new(&rev, "rev")];
+        scratch.fetch(&wants, Shallow::DepthAtRemote(one()), interrupt, progress)?;
+        let commit = scratch.resolve(&wants[0])?;
+        let tree = tree_of(&scratch.repo, commit, &url)?;
+        let revision = Revision::new(
+            Some(commit.to_string()),
+            Some(tree.to_string()),
+            format!("{} from `{url}`", describe(&rev, &commit)),
+        );
+        Ok((scratch.into_tree(tree, None), revision))
+    })
+}
+
+/// The blob `id` from `url`, for a partial clone that lacks it (needs a server that allows
+/// wanting any object, as GitHub does and `git upload-pack` does with
+/// `uploadpack.allowAnySHA1InWant`). `Ok(Err(size))` when it is over `max_bytes`; it is then
+/// not read.
+pub(crate) fn fetch_blob(
+    url: &str,
+    id: ObjectId,
+    max_bytes: u64,
+    options: &FetchOptions,
+) -> Result<Result<Vec<u8>, u64>, Error> {
+    check_url(url)?;
+    let url = url.to_owned();
+    let scratch_parent = options.scratch_parent.clone();
+    run_with_deadline(&url.clone(), options, move |interrupt, progress| {
+        let scratch = Scratch::new(&url, scratch_parent)?;
+        let hex = id.to_string();
+        scratch.fetch(
+            &[Want::new(&hex, "blob")],
+            Shallow::NoChange,
+            interrupt,
+            progress,
+        )?;
+        let fetch_failed = |source: BoxError| Error::Fetch {
+            url: url.clone(),
+            source,
+        };
+        let header = scratch
+            .repo
+            .find_header(id)
+            .map_err(|err| fetch_failed(err.into()))?;
+        if header.size() > max_bytes {
+            return Ok(Err(header.size()));
+        }
+        let mut blob = scratch
+            .repo
+            .find_blob(id)
+            .map_err(|err| fetch_failed(err.into()))?;
+        Ok(Ok(blob.take_data()))
+    })
+}
+
+/// A fetch's worker: fetch base and PRs, deepen as needed, merge.
+fn merged(
+    spec: &FetchSpec,
+    scratch_parent: Option<PathBuf>,
+    interrupt: &AtomicBool,
+    progress: &Tasks,
+) -> Result<(git::Tree, Revision), Error> {
+    let url = &spec.url;
+    let scratch = Scratch::new(url, scratch_parent)?;
+    let mut wants = vec![Want::new(&spec.base, "base")];
+    for (index, pull) in spec.pulls.iter().enumerate() {
+        wants.push(Want::new(&pull.sha, &format!("pull-{index}")));
+    }
+    scratch.fetch(&wants, Shallow::DepthAtRemote(one()), interrupt, progress)?;
+    let base = scratch.resolve(&wants[0])?;
+    let mut heads = Vec::new();
+    for want in &wants[1..] {
+        heads.push(scratch.resolve(want)?);
+    }
+
+    let base_described = describe(&spec.base, &base);
+    if spec.pulls.is_empty() {
+        let tree = tree_of(&scratch.repo, base, url)?;
+        let revision = Revision::new(
+            Some(base.to_string()),
+            Some(tree.to_string()),
+            format!("{base_described} from `{url}`"),
+        );
+        return Ok((scratch.into_tree(tree, None), revision));
+    }
+
+    let repo = scratch.repo.clone().with_object_memory();
+    let mut deepen = Deepen::default();
+    let mut current = base;
+    let mut onto = base_described.clone();
+    let mut merged_prs = Vec::new();
+    for (pull, &head) in spec.pulls.iter().zip(&heads) {
+        let merge_error = |source: BoxError| Error::Merge {
+            pr: pull.number,
+            sha: pull.sha.clone(),
+            onto: onto.clone(),
+            source,
+        };
+        loop {
+            match history_suffices(&repo, current, head).map_err(merge_error)? {
+                History::Complete => break,
+                History::Truncated => {
+                    let Some(step) = deepen.next() else {
+                        return Err(merge_error(
+                            "the history is still shallow after fetching all of it".into(),
+                        ));
+                    };
+                    tracing::debug!(target: "repo_source::fetch", pr = pull.number, ?step, "deepening to find the merge base");
+                    scratch.fetch(&wants, step, interrupt, progress)?;
+                }
+                History::Unrelated => {
+                    return Err(Error::UnrelatedHistories {
+                        pr: pull.number,
+                        sha: pull.sha.clone(),
+                        onto: onto.clone(),
+                    });
+                }
+            }
+        }
+        let options = repo
+            .tree_merge_options()
+            .map_err(|err| merge_error(err.into()))?;
+        let labels = gix::merge::blob::builtin_driver::text::Labels {
+            ancestor: None,
+            current: Some("HEAD".into()),
+            other: Some(pull.sha.as_str().into()),
+        };
+        let mut outcome = repo
+            .merge_commits(current, head, labels, options.into())
+            .map_err(|err| merge_error(err.into()))?;
+        if outcome
+            .tree_merge
+            .has_unresolved_conflicts(gix::merge::tree::TreatAsUnresolved::default())
+        {
+            let paths: BTreeSet<String> = outcome
+                .tree_merge
+                .conflicts
+                .iter()
+                .filter(|conflict| {
+                    conflict.is_unresolved(gix::merge::tree::TreatAsUnresolved::default())
+                })
+                .flat_map(|conflict| {
+                    [
+                        conflict.ours.location().to_string(),
+                        conflict.theirs.location().to_string(),
+                    ]
+                })
+                .collect();
+            return Err(Error::Conflict {
+                pr: pull.number,
+                sha: pull.sha.clone(),
+                onto,
+                paths: paths.into_iter().collect(),
+            });
+        }
+        let tree = outcome
+            .tree_merge
+            .tree
+            .write()
+            .map_err(|err| merge_error(err.into()))?
+            .detach();
+        current = write_merge_commit(&repo, tree, current, head).map_err(merge_error)?;
+        merged_prs.push(format!("#{} ({})", pull.number, short_sha(&pull.sha)));
+        onto = format!(
+            "the merge of PR {} onto {base_described}",
+            merged_prs.join(", ")
+        );
+    }
+    let tree = tree_of(&repo, current, url)?;
+    let mut repo = repo;
+    let memory = repo.objects.take_object_memory();
+    let revision = Revision::new(
+        Some(current.to_string()),
+        Some(tree.to_string()),
+        format!("{onto} from `{url}`"),
+    );
+    Ok((scratch.into_tree(tree, memory), revision))
+}
+
+fn short_sha(sha: &str) -> &str {
+    sha.get(..7).unwrap_or(sha)
+}
+
+fn one() -> std::num::NonZeroU32 {
+    std::num::NonZeroU32::MIN
+}
+
+/// The deepening steps: a few exponential ones, then all history.
+struct Deepen {
+    steps: std::vec::IntoIter<Shallow>,
+}
+
+impl Default for Deepen {
+    fn default() -> Self {
+        Deepen {
+            steps: vec![
+                Shallow::Deepen(16),
+                Shallow::Deepen(64),
+                Shallow::Deepen(256),
+                Shallow::Deepen(1024),
+                Shallow::undo(),
+            ]
+            .into_iter(),
+        }
+    }
+}
+
+impl Iterator for Deepen {
+    type Item = Shallow;
+
+    fn next(&mut self) -> Option<Shallow> {
+        self.steps.next()
+    }
+}
+
+enum History {
+    /// The merge bases are found, and nothing beyond the shallow boundary could be a better one.
+    Complete,
+    /// Fetch more history.
+    Truncated,
+    /// No common history, and all of it is here.
+    Unrelated,
+}
+
+/// Whether the fetched history is enough to merge `theirs` into `ours` exactly as `git merge`
+/// would with all of it.
+///
+/// Finding a merge base is not enough in a shallow repository: a better one may sit beyond the
+/// boundary (a criss-cross history). So every boundary commit reachable from either side must be
+/// an ancestor of a merge base found; then anything beyond the boundary is older than those
+/// merge bases and cannot change the result.
+fn history_suffices(
+    repo: &gix::Repository,
+    ours: ObjectId,
+    theirs: ObjectId,
+) -> Result<History, BoxError> {
+    let bases: Vec<ObjectId> = repo
+        .merge_bases_many(ours, &[theirs])?
+        .into_iter()
+        .map(gix::Id::detach)
+        .collect();
+    let shallow: HashSet<ObjectId> = match repo.shallow_commits()? {
+        Some(commits) => commits.iter().copied().collect(),
+        None => HashSet::new(),
+    };
+    if shallow.is_empty() {
+        return Ok(if bases.is_empty() {
+            History::Unrelated
+        } else {
+            History::Complete
+        });
+    }
+    if bases.is_empty() {
+        return Ok(History::Truncated);
+    }
+    let reachable = ancestors(repo, &[ours, theirs])?;
+    let below_bases = ancestors(repo, &bases)?;
+    let complete = reachable
+        .iter()
+        .filter(|id| shallow.contains(*id))
+        .all(|boundary| below_bases.contains(boundary));
+    Ok(if complete {
+        History::Complete
+    } else {
+        History::Truncated
+    })
+}
+
+/// `tips` and all their ancestors that are present.
+fn ancestors(repo: &gix::Repository, tips: &[ObjectId]) -> Result<HashSet<ObjectId>, BoxError> {
+    let mut seen: HashSet<ObjectId> = HashSet::new();
+    let mut queue: Vec<ObjectId> = tips.to_vec();
+    while let Some(id) = queue.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        if !repo.has_object(id) {
+            continue;
+        }
+        let commit = repo.find_commit(id)?;
+        for parent in commit.parent_ids() {
+            let parent = parent.detach();
+            if repo.has_object(parent) && !seen.contains(&parent) {
+                queue.push(parent);
+            }
+        }
+    }
+    Ok(seen)
+}
+
+/// Writes (to memory) the merge commit Prow's `git merge --no-ff -m merge` makes, with fixed
+/// identities and dates: only its tree and parents matter.
+fn write_merge_commit(
+    repo: &gix::Repository,
+    tree: ObjectId,
+    ours: ObjectId,
+    theirs: ObjectId,
+) -> Result<ObjectId, BoxError> {
+    let signature = gix::actor::Signature {
+        name: "repo-source".into(),
+        email: "repo-source@localhost".into(),
+        time: gix::date::Time::new(0, 0),
+    };
+    let commit = gix::objs::Commit {
+        tree,
+        parents: [ours, theirs].into_iter().collect(),
+        author: signature.clone(),
+        committer: signature,
+        encoding: None,
+        message: "merge\n".into(),
+        extra_headers: Vec::new(),
+    };
+    Ok(repo.write_object(&commit)?.detach())
+}
+
+/// The root tree of `commit`.
+fn tree_of(repo: &gix::Repository, commit: ObjectId, url: &str) -> Result<ObjectId, Error> {
+    let read =
+        || -> Result<ObjectId, BoxError> { Ok(repo.find_commit(commit)?.tree_id()?.detach()) };
+    read().map_err(|source| Error::Fetch {
+        url: url.to_owned(),
+        source,
+    })
+}
+
+/// One thing to fetch and the scratch ref it lands in.
+struct Want {
+    /// The refspec source: a full SHA or a ref name.
+    source: String,
+    /// `refs/scratch/<name>`.
+    local: String,
+}
+
+impl Want {
+    fn new(source: &str, name: &str) -> Self {
+        Want {
+            source: source.to_owned(),
+            local: format!("refs/scratch/{name}"),
+        }
+    }
+
+    fn refspec(&self) -> String {
+        format!("+{}:{}", self.source, self.local)
+    }
+}
+
+/// A bare repository in a temporary directory.
+struct Scratch {
+    url: String,
+    repo: gix::Repository,
+    dir: TempDir,
+}
+
+impl Scratch {
+    fn new(url: &str, parent: Option<PathBuf>) -> Result<Scratch, Error> {
+        let scratch_error = |source: BoxError| Error::Scratch {
+            url: url.to_owned(),
+            source,
+        };
+        let dir = match parent {
+            Some(parent) => tempfile::Builder::new()
+                .prefix("repo-source-")
+                .tempdir_in(parent),
+            None => tempfile::Builder::new().prefix("repo-source-").tempdir(),
+        }
+        .map_err(|err| scratch_error(err.into()))?;
+        let repo = gix::ThreadSafeRepository::init_opts(
+            dir.path(),
+            gix::create::Kind::Bare,
+            gix::create::Options::default(),
+            gix::open::Options::isolated(),
+        )
+        .map_err(|err| scratch_error(err.into()))?
+        .to_thread_local();
+        Ok(Scratch {
+            url: url.to_owned(),
+            repo,
+            dir,
+        })
+    }
+
+    fn fetch(
+        &self,
+        wants: &[Want],
+        shallow: Shallow,
+        interrupt: &AtomicBool,
+        progress: &Tasks,
+    ) -> Result<(), Error> {
+        install_crypto_provider();
+        let url = &self.url;
+        let started = Instant::now();
+        let connect_error = |err: gix::Error| classify(url, wants, err.into(), true);
+        let remote = self
+            .repo
+            .remote_at(url.as_str())
+            .map_err(|err| Error::InvalidLocation {
+                location: url.clone(),
+                source: Some(err.into()),
+            })?
+            .with_fetch_tags(Tags::None)
+            .with_refspecs(
+                wants
+                    .iter()
+                    .map(|want| gix::bstr::BString::from(want.refspec())),
+                Direction::Fetch,
+            )
+            .map_err(|err| Error::InvalidLocation {
+                location: url.clone(),
+                source: Some(err.into()),
+            })?;
+        let connection = remote.connect(Direction::Fetch).map_err(connect_error)?;
+        let prepare = connection
+            .prepare_fetch(progress.root(), Default::default())
+            .map_err(connect_error)?
+            .with_shallow(shallow);
+        // A ref name the remote does not advertise maps to nothing; gix would fetch the rest
+        // (or fail with a message listing every refspec), so name the missing one here.
+        let mapped: HashSet<usize> = prepare
+            .ref_map()
+            .mappings
+            .iter()
+            .filter_map(|mapping| match mapping.spec_index {
+                gix::remote::fetch::refmap::SpecIndex::ExplicitInRemote(index) => Some(index),
+                gix::remote::fetch::refmap::SpecIndex::Implicit(_) => None,
+            })
+            .collect();
+        if let Some(want) = wants
+            .iter()
+            .enumerate()
+            .find(|(index, _)| !mapped.contains(index))
+            .map(|(_, want)| want)
+        {
+            return Err(Error::MissingCommit {
+                url: url.clone(),
+                rev: want.source.clone(),
+                source: None,
+            });
+        }
+        let outcome = prepare
+            .receive(progress.root(), interrupt)
+            .map_err(|err| classify(url, wants, err.into(), false))?;
+        let (objects, bytes) = match &outcome.status {
+            Status::Change {
+                write_pack_bundle, ..
+            } => (
+                write_pack_bundle.index.num_objects,
+                write_pack_bundle
+                    .data_path
+                    .as_ref()
+                    .and_then(|path| std::fs::metadata(path).ok())
+                    .map_or(0, |meta| meta.len()),
+            ),
+            Status::NoPackReceived { .. } => (0, 0),
+        };
+        tracing::info!(
+            target: "repo_source::fetch",
+            "fetched {objects} objects, {bytes} bytes of pack from `{url}` in {:.2}s",
+            started.elapsed().as_secs_f64()
+        );
+        Ok(())
+    }
+
+    /// The commit a want landed on.
+    fn resolve(&self, want: &Want) -> Result<ObjectId, Error> {
+        let missing = |source: Option<BoxError>| Error::MissingCommit {
+            url: self.url.clone(),
+            rev: want.source.clone(),
+            source,
+        };
+        let mut reference = self
+            .repo
+            .find_reference(want.local.as_str())
+            .map_err(|err| missing(Some(err.into())))?;
+        let id = reference
+            .peel_to_id()
+            .map_err(|err| missing(Some(err.into())))?;
+        let object = id.object().map_err(|err| missing(Some(err.into())))?;
+        let commit = object
+            .peel_to_commit()
+            .map_err(|err| missing(Some(err.into())))?;
+        Ok(commit.id)
+    }
+
+    fn into_tree(self, tree: ObjectId, memory: Option<gix::odb::memory::Storage>) -> git::Tree {
+        git::Tree::new(self.repo.into_sync(), tree, memory, Some(self.dir))
+    }
+}
+
+/// Turns a gix fetch error into ours: a missing commit, an unreachable remote, or a failed fetch.
+fn classify(url: &str, wants: &[Want], err: BoxError, connecting: bool) -> Error {
+    let mut texts = Vec::new();
+    let mut unreachable = false;
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err.as_ref());
+    while let Some(error) = current {
+        texts.push(error.to_string());
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            unreachable |= matches!(
+                io.kind(),
+                ConnectionRefused
+                    | HostUnreachable
+                    | NetworkUnreachable
+                    | AddrNotAvailable
+                    | TimedOut
+                    | NotFound
+            );
+        }
+        if let Some(http) = error.downcast_ref::<reqwest::Error>() {
+            unreachable |= http.is_connect() || http.is_timeout();
+        }
+        current = error.source();
+    }
+    let all = texts.join("\n");
+    if all.contains("not our ref")
+        || all.contains("no such remote ref")
+        || all.contains("did not match any")
+    {
+        let rev = wants
+            .iter()
+            .find(|want| all.contains(&want.source))
+            .map_or_else(
+                || {
+                    wants
+                        .iter()
+                        .map(|want| want.source.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+                |want| want.source.clone(),
+            );
+        return Error::MissingCommit {
+            url: url.to_owned(),
+            rev,
+            source: Some(err),
+        };
+    }
+    if connecting && unreachable {
+        return Error::Connect {
+            url: url.to_owned(),
+            source: err,
+        };
+    }
+    Error::Fetch {
+        url: url.to_owned(),
+        source: err,
+    }
+}
+
+/// reqwest panics on the first https request unless a rustls crypto provider is installed; the
+/// workspace shares kube's `ring`. Installing twice is harmless (the second call reports that one
+/// is already installed, which is what we want).
+fn install_crypto_provider() {
+    let _already_installed = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Runs `job` on its own thread and waits for it until `options.deadline`, logging progress
+/// every second when asked.
+fn run_with_deadline<T: Send + 'static>(
+    url: &str,
+    options: &FetchOptions,
+    job: impl FnOnce(&AtomicBool, &Tasks) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    let started = Instant::now();
+    let interrupt = Arc::new(AtomicBool::new(false));
+    let tasks = Tasks::default();
+    let (sender, receiver) = mpsc::channel();
+    {
+        let interrupt = Arc::clone(&interrupt);
+        let tasks = tasks.clone();
+        std::thread::Builder::new()
+            .name("repo-source-fetch".to_owned())
+            .spawn(move || {
+                // The receiver is gone after a deadline; the result (and its scratch directory)
+                // is then dropped here.
+                let _gone = sender.send(job(&interrupt, &tasks));
+            })
+            .map_err(|err| Error::Scratch {
+                url: url.to_owned(),
+                source: err.into(),
+            })?;
+    }
+    let tick = Duration::from_secs(1);
+    loop {
+        let wait = match options.deadline {
+            Some(deadline) => deadline.saturating_duration_since(Instant::now()).min(tick),
+            None => tick,
+        };
+        match receiver.recv_timeout(wait) {
+            Ok(result) => return result,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if options
+                    .deadline
+                    .is_some_and(|deadline| Instant::now() >= deadline)
+                {
+                    interrupt.store(true, Ordering::Relaxed);
+                    return Err(Error::Deadline {
+                        url: url.to_owned(),
+                        waited: started.elapsed(),
+                    });
+                }
+                if options.progress {
+                    tasks.log();
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::Fetch {
+                    url: url.to_owned(),
+                    source: "the fetch stopped without a result (it panicked)".into(),
+                });
+            }
+        }
+    }
+}

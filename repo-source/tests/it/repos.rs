@@ -1,0 +1,406 @@
+//! Git repositories for the tests, built with the `git` CLI in an isolated environment.
+//!
+//! Fixed identities and dates, no global or system config and `init.defaultBranch=main`, so
+//! SHAs are the same on every run. The shared fixture ([`fixture`]) is built once per test run
+//! under the target directory and only ever read; tests that need a repository of their own
+//! build it in a temporary directory.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+/// The first commit date; a commit is dated a minute later per commit already in the repository.
+const EPOCH: u64 = 1_700_000_000;
+
+/// A `git` command with the isolated environment, run in `dir`.
+pub(crate) fn git_command(dir: &Path) -> Command {
+    git_command_at(dir, EPOCH)
+}
+
+fn git_command_at(dir: &Path, date: u64) -> Command {
+    let date = format!("{date} +0000");
+    let mut command = Command::new("git");
+    command
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Author")
+        .env("GIT_AUTHOR_EMAIL", "author@example.com")
+        .env("GIT_COMMITTER_NAME", "Committer")
+        .env("GIT_COMMITTER_EMAIL", "committer@example.com")
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "protocol.file.allow=always",
+        ]);
+    command
+}
+
+/// Runs `git args` in `dir`; panics with its stderr when it fails. Returns stdout, trimmed.
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
+    let output = git_command(dir).args(args).output().expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?} in {} failed: {}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// Runs `git args` in `dir` with `input` on stdin.
+pub(crate) fn git_stdin(dir: &Path, args: &[&str], input: &[u8]) -> String {
+    let mut child = git_command(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("git runs");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(input)
+        .expect("git reads stdin");
+    let output = child.wait_with_output().expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// Writes `content` to `dir/path`, creating parent directories.
+pub(crate) fn write(dir: &Path, path: &str, content: &[u8]) {
+    let path = dir.join(path);
+    fs_err::create_dir_all(path.parent().expect("a file has a parent")).expect("mkdir");
+    fs_err::write(path, content).expect("write");
+}
+
+/// Stages everything in `dir` and commits it; returns the commit SHA.
+pub(crate) fn commit(dir: &Path, message: &str) -> String {
+    git(dir, &["add", "-A"]);
+    commit_staged(dir, message)
+}
+
+/// Commits what is staged in `dir`, dated by the number of commits the repository has.
+pub(crate) fn commit_staged(dir: &Path, message: &str) -> String {
+    let count: u64 = git(dir, &["rev-list", "--count", "--all"])
+        .parse()
+        .unwrap_or(0);
+    let output = git_command_at(dir, EPOCH + 60 * count)
+        .args(["commit", "-q", "--allow-empty", "-m", message])
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git commit failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    git(dir, &["rev-parse", "HEAD"])
+}
+
+pub(crate) const CI_OPERATOR_121: &str =
+    "build_root_image:\n  namespace: openshift\n  name: release\n  tag: golang-1.21\n";
+pub(crate) const CI_OPERATOR_122: &str =
+    "build_root_image:\n  namespace: openshift\n  name: release\n  tag: golang-1.22\n";
+pub(crate) const CI_OPERATOR_123: &str =
+    "build_root_image:\n  namespace: openshift\n  name: release\n  tag: golang-1.23\n";
+
+fn dockerfile(go: &str, last: &str) -> String {
+    format!(
+        "FROM registry.ci.openshift.org/openshift/release:golang-{go} AS builder\n\
+         WORKDIR /go/src/github.com/openshift/example\n\
+         COPY . .\n\
+         RUN make build\n\
+         RUN make test-binaries\n\
+         \n\
+         FROM registry.ci.openshift.org/ocp/4.16:base\n\
+         COPY --from=builder /go/src/github.com/openshift/example/bin/example /usr/bin/example\n\
+         LABEL io.openshift.release.operator=true\n\
+         ENTRYPOINT [\"/usr/bin/example\"{last}]\n"
+    )
+}
+
+/// The shared fixture: a work repository (`work`, with a work tree) and its bare clone
+/// (`root/origin.git`, served over `file://` and HTTP).
+///
+/// History (`main`): `c1` adds `.ci-operator.yaml` (golang-1.21), `Dockerfile`, `README.md` and
+/// `images/base/Dockerfile`; `c2` edits `README.md`; 41 filler commits edit `history.txt`; the
+/// tip `base` edits the last line of `Dockerfile`. Branches:
+/// - `pr1` (off `base~1`): golang-1.22 in `.ci-operator.yaml` and `Dockerfile` line 1;
+/// - `pr2` (off `base~1`): adds `images/extra/Dockerfile`, edits `README.md`;
+/// - `conflict` (off `base~1`): golang-1.23 in `.ci-operator.yaml`, another last line of
+///   `Dockerfile` (conflicts with `base` alone, and with `pr1`);
+/// - `old` (off `c2`, 42 commits behind `base`): edits `images/base/Dockerfile`;
+/// - `hostile` (off `base`): symlinks, a submodule, a big file;
+/// - `orphan`: no common history;
+/// - tag `v1.0` (annotated) on `c2`.
+pub(crate) struct Fixture {
+    pub(crate) root: PathBuf,
+    pub(crate) work: PathBuf,
+    pub(crate) bare: PathBuf,
+    pub(crate) shas: BTreeMap<&'static str, String>,
+}
+
+impl Fixture {
+    pub(crate) fn sha(&self, name: &str) -> &str {
+        self.shas
+            .get(name)
+            .unwrap_or_else(|| panic!("no commit named {name}"))
+    }
+
+    /// `file://` URL of the bare repository.
+    pub(crate) fn file_url(&self) -> String {
+        format!("file://{}", self.bare.display())
+    }
+}
+
+/// The shared fixture, built once per test run.
+pub(crate) fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        build_fixture(&Path::new(env!("CARGO_TARGET_TMPDIR")).join("repo-source-fixture"))
+    })
+}
+
+fn build_fixture(root: &Path) -> Fixture {
+    if root.exists() {
+        fs_err::remove_dir_all(root).expect("remove the previous fixture");
+    }
+    let work = root.join("work");
+    fs_err::create_dir_all(&work).expect("mkdir");
+    git(&work, &["init", "-q"]);
+    let mut shas = BTreeMap::new();
+
+    write(&work, ".ci-operator.yaml", CI_OPERATOR_121.as_bytes());
+    write(&work, "Dockerfile", dockerfile("1.21", "").as_bytes());
+    write(&work, "README.md", b"# example\n");
+    write(
+        &work,
+        "images/base/Dockerfile",
+        b"FROM registry.ci.openshift.org/ocp/4.16:base\nRUN true\n",
+    );
+    shas.insert("c1", commit(&work, "c1"));
+    write(&work, "README.md", b"# example\n\nAn example repository.\n");
+    shas.insert("c2", commit(&work, "c2"));
+    git(&work, &["tag", "-a", "-m", "v1.0", "v1.0"]);
+    git(&work, &["branch", "old"]);
+
+    // Filler history in one fast-import process.
+    let mut stream = String::new();
+    let start = shas["c2"].clone();
+    for index in 0..41 {
+        let date = EPOCH + 60 * (100 + index as u64);
+        let message = format!("filler {index}");
+        let content = format!("line {index}\n").repeat(index + 1);
+        stream.push_str(&format!(
+            "commit refs/heads/main\ncommitter Committer <committer@example.com> {date} +0000\ndata {}\n{message}\n",
+            message.len() + 1
+        ));
+        if index == 0 {
+            stream.push_str(&format!("from {start}\n"));
+        }
+        stream.push_str(&format!(
+            "M 100644 inline history.txt\ndata {}\n{content}\n",
+            content.len()
+        ));
+    }
+    git_stdin(&work, &["fast-import", "--quiet"], stream.as_bytes());
+    git(&work, &["reset", "-q", "--hard", "main"]);
+    shas.insert("fork", git(&work, &["rev-parse", "HEAD"]));
+
+    write(
+        &work,
+        "Dockerfile",
+        dockerfile("1.21", ", \"--base\"").as_bytes(),
+    );
+    shas.insert(
+        "base",
+        commit(&work, "base edits the last line of Dockerfile"),
+    );
+    shas.insert("main", shas["base"].clone());
+
+    git(&work, &["checkout", "-q", "-b", "pr1", &shas["fork"]]);
+    write(&work, ".ci-operator.yaml", CI_OPERATOR_122.as_bytes());
+    write(&work, "Dockerfile", dockerfile("1.22", "").as_bytes());
+    shas.insert("pr1", commit(&work, "Bump Go to 1.22"));
+
+    git(&work, &["checkout", "-q", "-b", "pr2", &shas["fork"]]);
+    write(
+        &work,
+        "images/extra/Dockerfile",
+        b"FROM registry.ci.openshift.org/ocp/4.16:tools\n",
+    );
+    write(
+        &work,
+        "README.md",
+        b"# example\n\nAn example repository.\n\nWith an extra image.\n",
+    );
+    shas.insert("pr2", commit(&work, "Add an extra image"));
+
+    git(&work, &["checkout", "-q", "-b", "conflict", &shas["fork"]]);
+    write(&work, ".ci-operator.yaml", CI_OPERATOR_123.as_bytes());
+    write(
+        &work,
+        "Dockerfile",
+        dockerfile("1.21", ", \"--conflict\"").as_bytes(),
+    );
+    shas.insert("conflict", commit(&work, "Conflicting change"));
+
+    git(&work, &["checkout", "-q", "old"]);
+    write(
+        &work,
+        "images/base/Dockerfile",
+        b"FROM registry.ci.openshift.org/ocp/4.17:base\nRUN true\n",
+    );
+    shas.insert("old", commit(&work, "An old PR"));
+
+    git(&work, &["checkout", "-q", "-b", "hostile", &shas["base"]]);
+    let link = |target: &str, path: &str| {
+        let path = work.join(path);
+        fs_err::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::os::unix::fs::symlink(target, path).expect("symlink");
+    };
+    fs_err::remove_file(work.join(".ci-operator.yaml")).expect("rm");
+    link("/etc/passwd", ".ci-operator.yaml");
+    link("images", "images-link");
+    link("chain-2", "chain-1");
+    link("/etc/passwd", "chain-2");
+    link("../../../../../../../etc/passwd", "images/escape");
+    write(&work, "big.bin", &vec![b'x'; 2 * 1024 * 1024]);
+    git(&work, &["add", "-A"]);
+    let submodule = shas["c1"].clone();
+    git(
+        &work,
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{submodule},sub"),
+        ],
+    );
+    commit_staged(&work, "hostile content");
+    shas.insert("hostile", git(&work, &["rev-parse", "HEAD"]));
+
+    git(&work, &["checkout", "-q", "--orphan", "orphan"]);
+    git(&work, &["rm", "-q", "-r", "-f", "--cached", "."]);
+    for entry in [
+        "Dockerfile",
+        "README.md",
+        "images",
+        "images-link",
+        "chain-1",
+        "chain-2",
+        "big.bin",
+        "history.txt",
+    ] {
+        let path = work.join(entry);
+        if path.is_dir() && !path.is_symlink() {
+            fs_err::remove_dir_all(&path).expect("rm");
+        } else if path.symlink_metadata().is_ok() {
+            fs_err::remove_file(&path).expect("rm");
+        }
+    }
+    fs_err::remove_file(work.join(".ci-operator.yaml")).expect("rm");
+    write(&work, "unrelated.txt", b"nothing in common\n");
+    shas.insert("orphan", commit(&work, "orphan"));
+
+    git(&work, &["checkout", "-q", "-f", "main"]);
+    git(&work, &["clean", "-q", "-f", "-d"]);
+    // A dirty work tree: reading a commit must not see (or touch) it.
+    write(&work, ".ci-operator.yaml", b"dirty: true\n");
+
+    let bare = root.join("origin.git");
+    git(
+        root,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            "--no-local",
+            work.to_str().expect("utf-8"),
+            "origin.git",
+        ],
+    );
+    // What GitHub allows: fetching any reachable object by id, and partial clones.
+    git(&bare, &["config", "uploadpack.allowAnySHA1InWant", "true"]);
+    git(&bare, &["config", "uploadpack.allowFilter", "true"]);
+    Fixture {
+        root: root.to_owned(),
+        work,
+        bare,
+        shas,
+    }
+}
+
+/// Everything about a repository on disk that reading could change: every file and directory
+/// under it, with sizes and modification times, plus `git status` and the refs.
+pub(crate) fn state(repo: &Path) -> String {
+    let mut lines = Vec::new();
+    walk(repo, repo, &mut lines);
+    lines.sort();
+    lines.join("\n")
+}
+
+fn walk(root: &Path, dir: &Path, lines: &mut Vec<String>) {
+    let mut entries: Vec<_> = fs_err::read_dir(dir)
+        .expect("readdir")
+        .map(|entry| entry.expect("entry"))
+        .collect();
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let meta = fs_err::symlink_metadata(&path).expect("stat");
+        let modified = meta.modified().ok();
+        lines.push(format!(
+            "{} {} {:?}",
+            path.strip_prefix(root).expect("under root").display(),
+            meta.len(),
+            modified
+        ));
+        if meta.is_dir() {
+            walk(root, &path, lines);
+        }
+    }
+}
+
+/// Asserts that `check` leaves the fixture's repositories as they were.
+pub(crate) fn unchanged<T>(check: impl FnOnce() -> T) -> T {
+    let fixture = fixture();
+    let before = (state(&fixture.work), state(&fixture.bare));
+    let result = check();
+    let after = (state(&fixture.work), state(&fixture.bare));
+    assert_eq!(before.0, after.0, "the work repository changed");
+    assert_eq!(before.1, after.1, "the bare repository changed");
+    result
+}
+
+/// The tree of Prow's clone: `base` checked out, each of `pulls` merged with
+/// `git merge --no-ff`, in a throwaway clone of the fixture.
+pub(crate) fn git_merged_tree(base: &str, pulls: &[&str]) -> String {
+    let fixture = fixture();
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(
+        dir.path(),
+        &["clone", "-q", "--no-checkout", &fixture.file_url(), "clone"],
+    );
+    let clone = dir.path().join("clone");
+    git(&clone, &["checkout", "-q", "--detach", base]);
+    for pull in pulls {
+        git(
+            &clone,
+            &["merge", "-q", "--no-ff", "--no-stat", "-m", "merge", pull],
+        );
+    }
+    git(&clone, &["rev-parse", "HEAD^{tree}"])
+}
