@@ -142,7 +142,7 @@ pub(crate) fn stage_base(
             (
                 Some(at),
                 Problem::Expansion {
-                    token: token.clone(),
+                    token: shown(token),
                     error,
                 },
             )
@@ -165,8 +165,8 @@ pub(crate) fn stage_base(
                 Ok(base)
             }
             Err(not) => {
-                let token = token.clone();
-                let pullspec = expanded;
+                let token = shown(token);
+                let pullspec = shown(&expanded);
                 Err((
                     Some(at),
                     match not {
@@ -182,6 +182,18 @@ pub(crate) fn stage_base(
                 ))
             }
         };
+    }
+}
+
+/// The most of a token an error message shows: a hostile Dockerfile can make one megabytes
+/// long.
+const MAX_SHOWN_CHARS: usize = 200;
+
+/// `text`, cut to [`MAX_SHOWN_CHARS`] characters with an ellipsis.
+pub(crate) fn shown(text: &str) -> String {
+    match text.char_indices().nth(MAX_SHOWN_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
     }
 }
 

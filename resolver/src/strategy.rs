@@ -556,6 +556,3 @@ pub(crate) fn in_repo_root(
     };
     InRepoFile.resolve(&context)
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,1 +1,75 @@
-//! Tests of the parent module.
+//! Tests of stage choice and argument scope.
+
+use config_model::{BuildArg, StageRef};
+
+use super::*;
+
+fn dockerfile(text: &str) -> Dockerfile {
+    Dockerfile::parse(text).unwrap()
+}
+
+fn chosen(text: &str, requested: Option<StageRef>) -> String {
+    match choose_stage(&dockerfile(text), requested.as_ref()) {
+        Ok((i, why)) => format!("{i} {why}"),
+        Err(problem) => problem.to_string(),
+    }
+}
+
+#[test]
+fn stage_choice() {
+    let three = "FROM a AS one\nFROM b AS two\nFROM c\nCOPY --from=two / /\nCOPY --from=one / /\n";
+    assert_eq!(chosen(three, None), "0 copied_by_final_stage");
+    assert_eq!(
+        chosen(
+            "FROM a AS one\nFROM b AS two\nFROM c\nCOPY --from=two / /\n",
+            None
+        ),
+        "1 copied_by_final_stage"
+    );
+    assert_eq!(chosen("FROM a\nFROM b\n", None), "0 first_stage");
+    assert_eq!(chosen("FROM a\n", None), "0 first_stage");
+    // A copy from a later stage or from itself is not an earlier stage.
+    assert_eq!(
+        chosen(
+            "FROM a\nFROM b AS me\nCOPY --from=me / /\nCOPY --from=1 / /\n",
+            None
+        ),
+        "0 first_stage"
+    );
+    assert_eq!(
+        chosen(three, Some(StageRef::Name("TWO".to_owned()))),
+        "1 from_dockerfile.stage"
+    );
+    assert_eq!(
+        chosen(three, Some(StageRef::Name("2".to_owned()))),
+        "2 from_dockerfile.stage"
+    );
+    assert_eq!(
+        chosen(three, Some(StageRef::Index(2))),
+        "2 from_dockerfile.stage"
+    );
+    assert!(chosen(three, Some(StageRef::Index(3))).starts_with("no stage `3`"));
+    assert!(chosen(three, Some(StageRef::Name("nope".to_owned()))).starts_with("no stage `nope`"));
+}
+
+#[test]
+fn global_args_and_build_args() {
+    let d = dockerfile("ARG A=1\nARG B=${A}2\nARG C\nARG D=x\nARG A\nFROM scratch\nARG LOCAL=1\n");
+    let build_args = [
+        BuildArg {
+            name: "D".to_owned(),
+            value: "$literal".to_owned(),
+        },
+        BuildArg {
+            name: "UNDECLARED".to_owned(),
+            value: "v".to_owned(),
+        },
+    ];
+    let env = global_env(&d, &build_args);
+    assert_eq!(env.get("A"), Some(&ArgValue::Set("1".to_owned())));
+    assert_eq!(env.get("B"), Some(&ArgValue::Set("12".to_owned())));
+    assert_eq!(env.get("C"), Some(&ArgValue::Unset));
+    assert_eq!(env.get("D"), Some(&ArgValue::Set("$literal".to_owned())));
+    assert_eq!(env.get("UNDECLARED"), None);
+    assert_eq!(env.get("LOCAL"), None);
+}

@@ -1,1 +1,0 @@
-//! Tests of the parent module.
