@@ -21,7 +21,7 @@ fn resolve_dockerfile(dockerfile: impl Into<Vec<u8>>) -> Result<String, resolver
 }
 
 fn problem(result: Result<String, resolver::Error>) -> Problem {
-    let error = result.unwrap_err();
+    let error = result.expect_err("resolution fails");
     match error.inference() {
         Some(resolver::InferenceError::AllFailed { failures }) => failures[0].problem.clone(),
         _ => panic!("not an inference failure: {}", chain(&error)),
