@@ -1,3 +1,42 @@
-//! The `ci-operator` binary.
+//! The `ci-operator` binary: decides a job's build root and pins it into `pipeline:root`.
+//!
+//! This crate composes the others (config-model, repo-source, resolver, tagger). It is the
+//! only crate that reads environment variables, prints, starts the tokio runtime and picks
+//! exit codes; the libraries return typed values and errors.
 
-fn main() {}
+mod args;
+mod commands;
+mod exit;
+mod output;
+mod timeout;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::Cli;
+use crate::exit::ExitStatus;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and version go to stdout with 0; usage errors to stderr with 2.
+            let status = if error.use_stderr() {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Success
+            };
+            let _ = error.print();
+            return status.into();
+        }
+    };
+    output::init_logging(cli.global.verbose, cli.global.quiet);
+    match commands::run(cli) {
+        Ok(status) => status.into(),
+        Err(failure) => {
+            output::report(&failure);
+            failure.status.into()
+        }
+    }
+}
