@@ -206,8 +206,25 @@ pub enum Error {
         #[source]
         source: Option<BoxError>,
     },
-    /// The fetch started but failed: the server dropped the connection or sent something that is
-    /// not a valid reply.
+    /// The connection broke during the fetch: the server closed it, or the reply ended early.
+    #[error("the connection to `{url}` broke during the fetch")]
+    ConnectionLost {
+        /// The URL.
+        url: String,
+        /// What the transport said.
+        #[source]
+        source: BoxError,
+    },
+    /// The server's reply is not git's protocol (a proxy's error page, a corrupt pack).
+    #[error("`{url}` replied with something that is not git's protocol")]
+    InvalidReply {
+        /// The URL.
+        url: String,
+        /// What gix said.
+        #[source]
+        source: BoxError,
+    },
+    /// The fetch failed for another reason.
     #[error("fetching from `{url}` failed")]
     Fetch {
         /// The URL.
@@ -322,6 +339,8 @@ impl Error {
             | Error::Scratch { .. }
             | Error::Connect { .. }
             | Error::MissingCommit { .. }
+            | Error::ConnectionLost { .. }
+            | Error::InvalidReply { .. }
             | Error::Fetch { .. }
             | Error::Deadline { .. }
             | Error::UnrelatedHistories { .. }

@@ -516,7 +516,7 @@ impl Scratch {
         install_crypto_provider();
         let url = &self.url;
         let started = Instant::now();
-        let connect_error = |err: gix::Error| classify(url, wants, err.into(), true);
+        let connect_error = |err: gix::Error| classify(url, wants, err, true);
         let remote = self
             .repo
             .remote_at(url.as_str())
@@ -565,7 +565,7 @@ impl Scratch {
         }
         let outcome = prepare
             .receive(progress.root(), interrupt)
-            .map_err(|err| classify(url, wants, err.into(), false))?;
+            .map_err(|err| classify(url, wants, err, false))?;
         let (objects, bytes) = match &outcome.status {
             Status::Change {
                 write_pack_bundle, ..
@@ -613,35 +613,42 @@ impl Scratch {
     }
 }
 
-/// Turns a gix fetch error into ours: a missing commit, an unreachable remote, or a failed fetch.
-fn classify(url: &str, wants: &[Want], err: BoxError, connecting: bool) -> Error {
+/// Turns a gix fetch error into ours: a missing commit, an unreachable remote, a lost
+/// connection, a reply that is not git's protocol, or another failed fetch.
+fn classify(url: &str, wants: &[Want], err: gix::Error, connecting: bool) -> Error {
+    let invalid_reply = err.is_validation() || err.is_corrupted();
     let mut texts = Vec::new();
     let mut unreachable = false;
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err.as_ref());
-    while let Some(error) = current {
-        texts.push(error.to_string());
-        if let Some(io) = error.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind::*;
-            unreachable |= matches!(
-                io.kind(),
-                ConnectionRefused
-                    | HostUnreachable
-                    | NetworkUnreachable
-                    | AddrNotAvailable
-                    | TimedOut
-                    | NotFound
-            );
-        }
-        if let Some(http) = error.downcast_ref::<reqwest::Error>() {
-            unreachable |= http.is_connect() || http.is_timeout();
-        }
-        current = error.source();
+    let mut lost = false;
+    for error in err.iter_errors() {
+        visit(error, 0, &mut |error| {
+            texts.push(error.to_string());
+            if let Some(io) = error.downcast_ref::<std::io::Error>() {
+                use std::io::ErrorKind::*;
+                unreachable |= matches!(
+                    io.kind(),
+                    ConnectionRefused
+                        | HostUnreachable
+                        | NetworkUnreachable
+                        | AddrNotAvailable
+                        | TimedOut
+                        | NotFound
+                );
+                lost |= matches!(
+                    io.kind(),
+                    UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe
+                );
+            }
+            if let Some(http) = error.downcast_ref::<reqwest::Error>() {
+                unreachable |= http.is_connect() || http.is_timeout();
+                lost |= http.is_request() || http.is_body();
+            }
+        });
     }
+    let err: BoxError = err.into();
     let all = texts.join("\n");
-    if all.contains("not our ref")
-        || all.contains("no such remote ref")
-        || all.contains("did not match any")
-    {
+    // What `git upload-pack` answers for a SHA it does not have (v2 and v0).
+    if all.contains("not our ref") || all.contains("no such remote ref") {
         let rev = wants
             .iter()
             .find(|want| all.contains(&want.source))
@@ -651,7 +658,7 @@ fn classify(url: &str, wants: &[Want], err: BoxError, connecting: bool) -> Error
                         .iter()
                         .map(|want| want.source.as_str())
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join("`, `")
                 },
                 |want| want.source.clone(),
             );
@@ -661,15 +668,42 @@ fn classify(url: &str, wants: &[Want], err: BoxError, connecting: bool) -> Error
             source: Some(err),
         };
     }
+    let url = url.to_owned();
     if connecting && unreachable {
-        return Error::Connect {
-            url: url.to_owned(),
-            source: err,
-        };
+        Error::Connect { url, source: err }
+    } else if lost {
+        Error::ConnectionLost { url, source: err }
+    } else if invalid_reply {
+        Error::InvalidReply { url, source: err }
+    } else {
+        Error::Fetch { url, source: err }
     }
-    Error::Fetch {
-        url: url.to_owned(),
-        source: err,
+}
+
+/// Calls `f` on `error` and everything below it, including what an `io::Error` wraps (gix's HTTP
+/// transport wraps reqwest's error, inside a gix error, in an `io::Error` whose `source()` skips
+/// both).
+fn visit(
+    error: &(dyn std::error::Error + 'static),
+    depth: usize,
+    f: &mut dyn FnMut(&(dyn std::error::Error + 'static)),
+) {
+    if depth > 32 {
+        return;
+    }
+    f(error);
+    if let Some(inner) = error
+        .downcast_ref::<std::io::Error>()
+        .and_then(std::io::Error::get_ref)
+    {
+        visit(inner, depth + 1, f);
+    }
+    if let Some(nested) = error.downcast_ref::<gix::Error>() {
+        for inner in nested.iter_errors() {
+            visit(inner, depth + 1, f);
+        }
+    } else if let Some(source) = error.source() {
+        visit(source, depth + 1, f);
     }
 }
 

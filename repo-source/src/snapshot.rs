@@ -252,6 +252,3 @@ impl Request<'_> {
         }
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -202,7 +202,16 @@ fn build_fixture(root: &Path) -> Fixture {
     for index in 0..41 {
         let date = EPOCH + 60 * (100 + index as u64);
         let message = format!("filler {index}");
-        let content = format!("line {index}\n").repeat(index + 1);
+        // 4 KiB that neither compresses nor deltas well, so history has a weight.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64 ^ index as u64;
+        let content: String = (0..512)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                format!("{:016x}\n", state >> 1)[8..].to_owned()
+            })
+            .collect();
         stream.push_str(&format!(
             "commit refs/heads/main\ncommitter Committer <committer@example.com> {date} +0000\ndata {}\n{message}\n",
             message.len() + 1

@@ -37,8 +37,12 @@ pub(crate) enum Fault {
 pub(crate) enum FaultOn {
     /// Every request.
     All,
-    /// Only `POST` requests (the fetch itself, after the ref advertisement succeeded).
+    /// Only `POST` requests (protocol v2's `ls-refs` and `fetch` commands, after the capability
+    /// advertisement succeeded).
     Post,
+    /// Only the request that asks for a pack (v2's `command=fetch`, v0's `want` lines), after the
+    /// refs were listed.
+    Fetch,
 }
 
 struct State {
@@ -165,8 +169,16 @@ fn serve(stream: TcpStream, state: &State) -> std::io::Result<()> {
     state.requests.fetch_add(1, Ordering::SeqCst);
     let mut stream = stream;
     let fault = *state.fault.lock().unwrap_or_else(|err| err.into_inner());
-    let fault = fault
-        .and_then(|(fault, on)| (on == FaultOn::All || request.method == "POST").then_some(fault));
+    let asks_for_pack = request.method == "POST"
+        && (contains(&request.body, b"command=fetch") || contains(&request.body, b"want "));
+    let fault = fault.and_then(|(fault, on)| {
+        let applies = match on {
+            FaultOn::All => true,
+            FaultOn::Post => request.method == "POST",
+            FaultOn::Fetch => asks_for_pack,
+        };
+        applies.then_some(fault)
+    });
     match fault {
         Some(Fault::DropConnection) => {
             let _ = stream.shutdown(Shutdown::Both);
@@ -214,6 +226,12 @@ fn serve(stream: TcpStream, state: &State) -> std::io::Result<()> {
         return Ok(());
     }
     write_response(&mut stream, state, &status, &headers, &body)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }
 
 fn write_response(
