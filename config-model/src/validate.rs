@@ -45,6 +45,15 @@ impl ValidConfig {
 
 /// Validates a config, returning it as a [`ValidConfig`] when it has no error (warnings do
 /// not fail it), or every diagnostic found, warnings included, sorted by position.
+///
+/// Rules (texts as ci-tools prints them): `build_root` and each `build_roots[org.repo]` name
+/// exactly one of `project_image`, `image_stream_tag` or `from_repository: true` (each
+/// conflicting pair is reported), with namespace, name and tag non-empty; `build_roots` keys
+/// look like `org.repo`; `images` need a build root; each image has a `to`, no
+/// `dockerfile_literal` beside `context_dir`/`dockerfile_path`, and a name no other field
+/// defines (`root`, `root-<org.repo>`, `bin`, `test-bin`, `rpms`, `base_images` keys, other
+/// images); `base_images.<key>.tag` is set. Items of the `{items: [...]}` form are
+/// `images.items[i]`, of the list form `images[i]`.
 pub fn validate_config(config: Config) -> Result<ValidConfig, Vec<Diagnostic>> {
     let diagnostics = diagnostics(&config);
     if diagnostics.iter().any(Diagnostic::is_error) {

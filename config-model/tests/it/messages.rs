@@ -274,3 +274,13 @@ build_root:
 images: 12
 "), @"parse error 2:1: images: invalid value: invalid type: integer `12`, expected a list of images or a mapping with `items`");
 }
+
+#[test]
+fn byte_order_mark_and_crlf_are_read() {
+    let yaml = "\u{feff}build_root:\r\n  image_stream_tag:\r\n    namespace: openshift\r\n    name: release\r\n    tag: golang-1.22\r\n";
+    let config = config_model::parse_config_bytes(yaml.as_bytes()).unwrap();
+    let root = config.build_root.unwrap();
+    let tag = root.image_stream_tag.as_ref().unwrap();
+    assert_eq!(tag.value.to_string(), "openshift/release:golang-1.22");
+    assert_eq!(tag.tag.pos.to_string(), "5:10");
+}
