@@ -40,13 +40,13 @@ pub enum ExpandError {
         /// The text of the form, up to where it was recognised.
         form: String,
     },
-    /// The result would exceed [`MAX_EXPANDED_BYTES`].
+    /// The result would exceed 4096 bytes.
     #[error("the expansion is longer than {limit} bytes")]
     TooLong {
         /// The limit.
         limit: usize,
     },
-    /// `${...}` nested more than [`MAX_DEPTH`] levels.
+    /// `${...}` nested more than 32 levels.
     #[error("expansions are nested more than {limit} levels deep")]
     TooDeep {
         /// The limit.

@@ -100,6 +100,21 @@ impl<'a> Context<'a> {
         &self.field
     }
 
+    /// The config.
+    pub fn config(&self) -> &'a Config {
+        self.config
+    }
+
+    /// `None` for `build_root`, the `org.repo` key for `build_roots`.
+    pub fn key(&self) -> Option<&'a str> {
+        self.key
+    }
+
+    /// The build root's settings.
+    pub fn build_root(&self) -> &'a Located<BuildRoot> {
+        self.build_root
+    }
+
     fn root(
         &self,
         strategy: StrategyKind,
@@ -115,8 +130,9 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The files of the repository `org_repo` (`None`: this root's own repository).
-    fn files(&self, org_repo: Option<&str>) -> Result<&'a dyn RepoFiles, Error> {
+    /// The files of the repository `org_repo` (`None`: this root's own repository); an error
+    /// when the job has no such repository.
+    pub fn files(&self, org_repo: Option<&str>) -> Result<&'a dyn RepoFiles, Error> {
         let wanted = org_repo.or(self.key);
         match self.repos.files(wanted) {
             Ok(Some(files)) => Ok(files),
@@ -169,6 +185,9 @@ pub struct ProjectImage;
 
 /// `from_repository: true`: A when `.ci-operator.yaml` names an imagestreamtag, B as it says
 /// when it has `from_dockerfile`, B by convention when there is no `.ci-operator.yaml`.
+///
+/// Its [`Strategy::kind`] is [`StrategyKind::Dockerfile`]; the roots it returns say
+/// [`StrategyKind::InRepoFile`] when option A applied.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FromRepository;
 
