@@ -284,3 +284,13 @@ fn byte_order_mark_and_crlf_are_read() {
     assert_eq!(tag.value.to_string(), "openshift/release:golang-1.22");
     assert_eq!(tag.tag.pos.to_string(), "5:10");
 }
+
+#[test]
+fn diagnostics_serialize_for_json_output() {
+    let config = config_model::parse_config("build_root:\n  from_repository: false\n").unwrap();
+    let diagnostics = config_model::diagnostics(&config);
+    insta::assert_snapshot!(serde_json::to_string(&diagnostics).unwrap(), @r#"[{"severity":"error","pos":{"line":2,"column":3},"path":"build_root","message":"you have to specify one of project_image, image_stream_tag or from_repository"}]"#);
+    insta::assert_snapshot!(diagnostics[0].render(Some("ci-operator/config/o/r/o-r-main.yaml")), @"ci-operator/config/o/r/o-r-main.yaml:2:3: build_root: you have to specify one of project_image, image_stream_tag or from_repository");
+    let err = config_model::parse_config("a: 1\na: 2\n").unwrap_err();
+    insta::assert_snapshot!(err.to_diagnostic().render(Some("c.yaml")), @"c.yaml:2:1: duplicate key `a`: a key may appear once in a mapping, remove one of them");
+}
