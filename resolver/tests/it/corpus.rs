@@ -260,10 +260,6 @@ fn run(
     }
 }
 
-/// Cases where `expected.yaml` disagrees with the rules of design.md; the test asserts the
-/// rules' result instead (see the report). Empty: every expectation holds.
-const DEVIATIONS: &[(&str, &str)] = &[];
-
 /// Whether the expectation was understood: no `Other` parts.
 fn understood(meaning: &Meaning) -> bool {
     match meaning {
