@@ -113,7 +113,7 @@ fn render_text(report: &Report) -> String {
 fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     let mut files = Vec::new();
     for path in paths {
-        let meta = fs_err::metadata(path).map_err(|e| {
+        let meta = std::fs::metadata(path).map_err(|e| {
             Failure::usage(
                 anyhow::Error::new(e)
                     .context(format!("{} cannot be read; check the path", path.display())),

@@ -1,0 +1,7 @@
+//! End-to-end tests of the `ci-operator` binary: exit code, stdout and stderr in one snapshot.
+
+mod corpus;
+mod helpers;
+mod init;
+mod prowgen;
+mod validate;
