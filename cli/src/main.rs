@@ -8,6 +8,7 @@ mod args;
 mod commands;
 mod exit;
 mod output;
+mod source;
 mod timeout;
 
 use std::process::ExitCode;

@@ -7,6 +7,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
@@ -16,6 +17,7 @@ use crate::exit::{Classify, Failure};
 /// Logs on stderr: warnings by default, more with `-v`, errors only with `-q`; `RUST_LOG`
 /// overrides both.
 pub(crate) fn init_logging(verbose: u8, quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
     let level = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "warn",
@@ -54,9 +56,14 @@ pub(crate) fn report(failure: &Failure) {
     let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
+/// `-q` was given: notes are not shown.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
 /// A note for the person at the terminal (stderr, not a log line): shown unless `-q`.
 pub(crate) fn note(text: &str) {
-    let _ = writeln!(std::io::stderr(), "{text}");
+    if !QUIET.load(Ordering::Relaxed) {
+        let _ = writeln!(std::io::stderr(), "{text}");
+    }
 }
 
 /// Writes a result to stdout; a closed pipe ends the process quietly.

@@ -1,7 +1,9 @@
 //! One module per subcommand; [`run`] dispatches.
 
+mod check;
 mod init;
 mod prowgen;
+mod resolve;
 mod schema;
 mod validate;
 
@@ -16,9 +18,11 @@ pub(crate) fn run(cli: Cli) -> Result<ExitStatus, Failure> {
     let format = cli.global.output;
     match cli.command {
         Command::Validate(args) => validate::run(&args, format),
-        Command::Resolve(_) | Command::Tag(_) | Command::Run(_) | Command::Check(_) => Err(
-            Failure::usage(anyhow::anyhow!("not available in this build yet")),
-        ),
+        Command::Resolve(args) => resolve::run(&args, format),
+        Command::Check(args) => check::run(&args, format),
+        Command::Tag(_) | Command::Run(_) => Err(Failure::usage(anyhow::anyhow!(
+            "not available in this build yet"
+        ))),
         Command::Prowgen(args) => prowgen::run(&args, format),
         Command::Init(args) => init::run(&args),
         Command::Schema(args) => schema::run(&args),

@@ -4,4 +4,5 @@ mod corpus;
 mod helpers;
 mod init;
 mod prowgen;
+mod resolve;
 mod validate;

@@ -1,0 +1,305 @@
+//! Where the tested repository is read from (SOURCE on the command line), and the adapter that
+//! lets the resolver read files of a [`repo_source::Snapshot`].
+//!
+//! The adapter lives here because the resolver owns its file trait and repo-source does not
+//! know it (the orphan rule needs a local type to join them).
+
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::anyhow;
+use config_model::{JobSpec, ValidConfig};
+use repo_source::{CloneRef, ErrorKind, FetchOptions, PullRef, Snapshot};
+use resolver::{FileError, RepoFiles, RepoFilesProvider};
+
+use crate::args::SourceArgs;
+use crate::exit::Failure;
+use crate::output;
+
+/// Where the repository is.
+#[derive(Debug)]
+pub(crate) enum Source {
+    /// `--repo DIR`: the files on disk.
+    Disk(PathBuf),
+    /// `--repo DIR_OR_URL --rev REV`: a git repository at a revision.
+    Git {
+        /// A path or URL.
+        location: String,
+        /// The revision.
+        rev: String,
+    },
+    /// `--job-spec` or `JOB_SPEC`: Prow's refs.
+    Prow {
+        /// The tested repository (`refs`), if any.
+        refs: Option<CloneRef>,
+        /// The other repositories.
+        extra_refs: Vec<CloneRef>,
+        /// `--base-dir`.
+        base_dir: PathBuf,
+    },
+}
+
+impl Source {
+    /// The source the arguments name; `JOB_SPEC` from the environment when none is named.
+    pub(crate) fn from_args(args: &SourceArgs) -> Result<Source, Failure> {
+        if let Some(repo) = &args.repo {
+            return Ok(match &args.rev {
+                Some(rev) => Source::Git {
+                    location: repo.clone(),
+                    rev: rev.clone(),
+                },
+                None => Source::Disk(PathBuf::from(repo)),
+            });
+        }
+        let (json, origin) = match &args.job_spec {
+            Some(json) => (json.clone(), "--job-spec"),
+            None => match std::env::var("JOB_SPEC") {
+                Ok(json) if !json.trim().is_empty() => (json, "JOB_SPEC"),
+                _ => {
+                    return Err(Failure::usage(anyhow!(
+                        "no repository to read: pass --repo DIR, --repo DIR_OR_URL --rev REV, or --job-spec JSON (or set JOB_SPEC)"
+                    )));
+                }
+            },
+        };
+        let spec = config_model::parse_job_spec(&json).map_err(|e| {
+            Failure::input(
+                anyhow::Error::new(e).context(format!("{origin} is not a valid Prow job spec")),
+            )
+        })?;
+        Ok(Source::from_job_spec(&spec, args.base_dir.clone()))
+    }
+
+    fn from_job_spec(spec: &JobSpec, base_dir: PathBuf) -> Source {
+        let convert = |r: &config_model::Refs| CloneRef {
+            org: r.org.clone(),
+            repo: r.repo.clone(),
+            base_ref: r.base_ref.clone(),
+            base_sha: Some(r.base_sha.clone()).filter(|s| !s.is_empty()),
+            pulls: r
+                .pulls
+                .iter()
+                .map(|p| PullRef {
+                    number: p.number,
+                    sha: p.sha.clone(),
+                })
+                .collect(),
+            path_alias: r.path_alias.clone(),
+            clone_uri: r.clone_uri.clone(),
+            workdir: r.workdir,
+        };
+        Source::Prow {
+            refs: spec.refs.as_ref().map(convert),
+            extra_refs: spec.extra_refs.iter().map(convert).collect(),
+            base_dir,
+        }
+    }
+
+    /// Opens the repository for a root: the tested one (`None`) or `org.repo`.
+    fn open(
+        &self,
+        key: Option<&str>,
+        options: &FetchOptions,
+    ) -> Result<Option<Snapshot>, repo_source::Error> {
+        match self {
+            Source::Disk(dir) => match key {
+                None => Snapshot::disk(dir).map(Some),
+                Some(_) => Ok(None),
+            },
+            Source::Git { location, rev } => match key {
+                None => Snapshot::open_at(location, rev, options).map(Some),
+                Some(_) => Ok(None),
+            },
+            Source::Prow {
+                refs,
+                extra_refs,
+                base_dir,
+            } => {
+                let clone_ref = repo_source::tested_ref(refs.as_ref(), extra_refs, key)?;
+                let dir = clone_ref.work_dir(base_dir)?;
+                if dir.is_dir() {
+                    tracing::info!(
+                        "reading {} from Prow's clone in {} at HEAD",
+                        clone_ref.name(),
+                        dir.display()
+                    );
+                    return Snapshot::work_tree(&dir, options).map(Some);
+                }
+                let spec = clone_ref.fetch_spec();
+                let pulls: Vec<String> = spec
+                    .pulls
+                    .iter()
+                    .map(|p| format!("#{}", p.number))
+                    .collect();
+                output::note(&format!(
+                    "{} is not cloned under {}: fetching it from {}{}",
+                    clone_ref.name(),
+                    base_dir.display(),
+                    redact_url(&spec.url),
+                    if pulls.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" and merging {}", pulls.join(", "))
+                    }
+                ));
+                Snapshot::fetch_merged(&spec, options).map(Some)
+            }
+        }
+    }
+}
+
+/// Removes credentials from a URL (`https://user:token@host/x` → `https://***@host/x`) so that
+/// no secret reaches a log or an error.
+pub(crate) fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***@{}", &url[..scheme_end + 3], &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
+/// A snapshot seen through the resolver's file trait.
+pub(crate) struct SnapshotFiles(Snapshot);
+
+impl RepoFiles for SnapshotFiles {
+    fn read(&self, path: &str, max_bytes: u64) -> Result<Option<Vec<u8>>, FileError> {
+        self.0
+            .read(path, max_bytes)
+            .map_err(|error| match error.kind() {
+                ErrorKind::Unreadable => FileError::unreadable(path, error),
+                ErrorKind::Refused | ErrorKind::Input => FileError::refused(path, error),
+            })
+    }
+
+    fn revision(&self) -> String {
+        self.0.revision().to_string()
+    }
+}
+
+/// The repositories of a run, opened the first time a root needs one (a configured
+/// `image_stream_tag` needs none, so a job that does not read its repository never fetches).
+pub(crate) struct Repositories {
+    source: Source,
+    options: FetchOptions,
+    opened:
+        BTreeMap<Option<String>, OnceCell<Result<Option<SnapshotFiles>, Arc<repo_source::Error>>>>,
+}
+
+impl Repositories {
+    /// The repositories a config's roots may read: the tested one and each `build_roots` key.
+    pub(crate) fn new(source: Source, config: &ValidConfig, deadline: Instant) -> Repositories {
+        let mut opened = BTreeMap::new();
+        opened.insert(None, OnceCell::new());
+        for key in config.config().build_roots.keys() {
+            opened.insert(Some(key.clone()), OnceCell::new());
+        }
+        for item in config.config().images.iter().flat_map(|i| i.items.iter()) {
+            if let Some(r) = &item.ref_ {
+                opened.insert(Some(r.value.clone()), OnceCell::new());
+            }
+        }
+        let options = FetchOptions {
+            deadline: Some(deadline),
+            progress: std::io::stderr().is_terminal(),
+            scratch_parent: None,
+        };
+        Repositories {
+            source,
+            options,
+            opened,
+        }
+    }
+
+    /// The tested repository, opened (for `check`).
+    pub(crate) fn primary(&self) -> Result<&dyn RepoFiles, Failure> {
+        match self.files(None) {
+            Ok(Some(files)) => Ok(files),
+            Ok(None) => Err(Failure::usage(anyhow!("no repository to read"))),
+            Err(error) => Err(match error.kind() {
+                resolver::FileErrorKind::Unreadable => Failure::repository(error),
+                resolver::FileErrorKind::Refused => Failure::input(error),
+            }),
+        }
+    }
+}
+
+impl RepoFilesProvider for Repositories {
+    fn files(&self, org_repo: Option<&str>) -> Result<Option<&dyn RepoFiles>, FileError> {
+        let Some(cell) = self.opened.get(&org_repo.map(str::to_owned)) else {
+            return Ok(None);
+        };
+        let opened = cell.get_or_init(|| {
+            self.source
+                .open(org_repo, &self.options)
+                .map(|s| s.map(SnapshotFiles))
+                .map_err(Arc::new)
+        });
+        match opened {
+            Ok(Some(files)) => Ok(Some(files)),
+            Ok(None) => Ok(None),
+            Err(error) => {
+                let what = org_repo.unwrap_or("the tested repository").to_owned();
+                let error = RepoError(error.clone());
+                Err(match error.0.kind() {
+                    ErrorKind::Unreadable => FileError::unreadable(what, error),
+                    ErrorKind::Refused | ErrorKind::Input => FileError::refused(what, error),
+                })
+            }
+        }
+    }
+}
+
+/// A shared repo-source error, as a source error of the resolver's `FileError`.
+#[derive(Debug)]
+struct RepoError(Arc<repo_source::Error>);
+
+impl std::fmt::Display for RepoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for RepoError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&*self.0)
+    }
+}
+
+/// Maps a resolver error to the exit status its type means.
+pub(crate) fn resolver_failure(error: resolver::Error) -> Failure {
+    if error.is_repository_unreadable() {
+        Failure::repository(error)
+    } else {
+        Failure::input(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn redacts_credentials() {
+        assert_eq!(
+            redact_url("https://user:token@github.com/o/r.git"),
+            "https://***@github.com/o/r.git"
+        );
+        assert_eq!(
+            redact_url("https://github.com/o/r.git"),
+            "https://github.com/o/r.git"
+        );
+        assert_eq!(
+            redact_url("https://github.com/o/r@x.git"),
+            "https://github.com/o/r@x.git"
+        );
+        assert_eq!(redact_url("/local/path"), "/local/path");
+    }
+}
