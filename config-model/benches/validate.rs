@@ -4,7 +4,7 @@
 //!
 //! Prints one machine-readable line on stdout:
 //! `BENCH {"bench":"validate","name":...,"value":<files/s>,"unit":"files/s","baseline_name":...,"baseline_value":<files/s>,"ratio":<our time / baseline time>}`.
-//! Best of three runs each, so a busy machine skews both sides less.
+//! Best of three runs each, interleaved, so a busy machine skews both sides less.
 
 // A benchmark program reports on stdout; that is its output.
 #![allow(clippy::print_stdout, reason = "the benchmark's report is its output")]
@@ -40,21 +40,28 @@ fn main() {
         .collect();
     let count = documents.len();
 
-    let baseline = best_of(RUNS, || {
+    let baseline_run = || {
         for bytes in &documents {
             let text = std::str::from_utf8(bytes).unwrap();
             let value: serde_json::Value =
                 serde_saphyr::from_str_with_options(text, config_model::parse::options()).unwrap();
             black_box(value);
         }
-    });
-    let ours = best_of(RUNS, || {
+    };
+    let our_run = || {
         for bytes in &documents {
             let config = config_model::parse_config_bytes(bytes).unwrap();
             // One corpus config is invalid on purpose: both outcomes are work done.
             let _ = black_box(config_model::validate_config(config));
         }
-    });
+    };
+    // Interleaved, so a change in machine load hits both sides alike.
+    let mut baseline = Duration::MAX;
+    let mut ours = Duration::MAX;
+    for _ in 0..RUNS {
+        baseline = baseline.min(time(baseline_run));
+        ours = ours.min(time(our_run));
+    }
 
     let per_second = |time: Duration| count as f64 / time.as_secs_f64();
     let report = serde_json::json!({
@@ -69,15 +76,10 @@ fn main() {
     println!("BENCH {report}");
 }
 
-fn best_of(runs: usize, mut run: impl FnMut()) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            run();
-            start.elapsed()
-        })
-        .min()
-        .expect("at least one run")
+fn time(run: impl FnOnce()) -> Duration {
+    let start = Instant::now();
+    run();
+    start.elapsed()
 }
 
 fn round(value: f64) -> f64 {
