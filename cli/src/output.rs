@@ -34,7 +34,7 @@ pub(crate) fn init_logging(verbose: u8, quiet: bool) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| RedactingStderr)
         .with_target(verbose >= 2)
         .without_time()
         .with_ansi(std::io::stderr().is_terminal())
@@ -53,7 +53,33 @@ pub(crate) fn report(failure: &Failure) {
             }
         }
     }
-    let _ = std::io::stderr().write_all(text.as_bytes());
+    let _ = std::io::stderr().write_all(redact_credentials(&text).as_bytes());
+}
+
+/// Replaces the user information of every URL in `text` (`https://user:token@host/...`) by
+/// `***`, so that no credential from a clone URI or a server reaches the terminal, whatever
+/// library wrote the message.
+pub(crate) fn redact_credentials(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(scheme) = rest.find("://") {
+        let (before, after) = rest.split_at(scheme + 3);
+        out.push_str(before);
+        let authority_end = after
+            .find(|c: char| c == '/' || c.is_whitespace() || c == '`' || c == '\'' || c == '"')
+            .unwrap_or(after.len());
+        let authority = &after[..authority_end];
+        match authority.rfind('@') {
+            Some(at) => {
+                out.push_str("***@");
+                out.push_str(&authority[at + 1..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &after[authority_end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `-q` was given: notes are not shown.
@@ -62,7 +88,7 @@ static QUIET: AtomicBool = AtomicBool::new(false);
 /// A note for the person at the terminal (stderr, not a log line): shown unless `-q`.
 pub(crate) fn note(text: &str) {
     if !QUIET.load(Ordering::Relaxed) {
-        let _ = writeln!(std::io::stderr(), "{text}");
+        let _ = writeln!(std::io::stderr(), "{}", redact_credentials(text));
     }
 }
 
@@ -99,4 +125,36 @@ pub(crate) fn render<T: Serialize>(
 /// and `"yes"`.
 pub(crate) fn yaml<T: Serialize>(value: &T) -> Result<String, Failure> {
     serde_saphyr::to_string(value).input()
+}
+
+/// stderr for log lines, with credentials in URLs redacted (gix and kube log URLs at debug).
+struct RedactingStderr;
+
+impl Write for RedactingStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        std::io::stderr().write_all(redact_credentials(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_credentials;
+
+    #[test]
+    fn redacts_user_information() {
+        assert_eq!(
+            redact_credentials(
+                "fetching from `http://user:s3cr3t@127.0.0.1:1/r.git` failed; see https://x.io/a@b"
+            ),
+            "fetching from `http://***@127.0.0.1:1/r.git` failed; see https://x.io/a@b"
+        );
+        assert_eq!(redact_credentials("no url here"), "no url here");
+        assert_eq!(redact_credentials("https://tok@h"), "https://***@h");
+    }
 }
