@@ -74,16 +74,6 @@ impl Failure {
             error: error.into(),
         }
     }
-
-    /// Adds context to the error, keeping the status.
-    pub(crate) fn context(
-        self,
-        context: impl std::fmt::Display + Send + Sync + 'static,
-    ) -> Failure {
-        Failure {
-            status: self.status,
-            error: self.error.context(context),
-        }
     }
 }
 

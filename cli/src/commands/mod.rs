@@ -5,6 +5,7 @@ mod init;
 mod prowgen;
 mod resolve;
 mod schema;
+mod tag;
 mod validate;
 
 use clap::CommandFactory;
@@ -20,9 +21,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitStatus, Failure> {
         Command::Validate(args) => validate::run(&args, format),
         Command::Resolve(args) => resolve::run(&args, format),
         Command::Check(args) => check::run(&args, format),
-        Command::Tag(_) | Command::Run(_) => Err(Failure::usage(anyhow::anyhow!(
-            "not available in this build yet"
-        ))),
+        Command::Tag(args) => tag::run_tag(&args, format),
+        Command::Run(args) => tag::run_run(&args, format),
         Command::Prowgen(args) => prowgen::run(&args, format),
         Command::Init(args) => init::run(&args),
         Command::Schema(args) => schema::run(&args),
