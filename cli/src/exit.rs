@@ -74,7 +74,6 @@ impl Failure {
             error: error.into(),
         }
     }
-    }
 }
 
 /// `result.input()?` and friends: classify an error at the call site.

@@ -42,7 +42,12 @@ pub(crate) fn run_tag(args: &TagArgs, format: OutputFormat) -> Result<ExitStatus
     }
     let mut request = TagRequest::new(args.namespace.clone(), root);
     request.pipeline_tag = args.pipeline_tag.clone();
-    tag_all(vec![request], &args.cluster, Instant::now() + args.timeout, format)
+    tag_all(
+        vec![request],
+        &args.cluster,
+        Instant::now() + args.timeout,
+        format,
+    )
 }
 
 pub(crate) fn run_run(args: &RunArgs, format: OutputFormat) -> Result<ExitStatus, Failure> {
@@ -79,10 +84,14 @@ fn request_for(config: &ValidConfig, root: &ResolvedRoot, args: &RunArgs) -> Opt
         None => config.config().build_root.as_ref(),
         Some(key) => config.config().build_roots.get(key),
     };
-    let use_build_cache = build_root.and_then(|b| b.use_build_cache.as_ref()).is_some_and(|u| u.value);
+    let use_build_cache = build_root
+        .and_then(|b| b.use_build_cache.as_ref())
+        .is_some_and(|u| u.value);
     if use_build_cache {
         match &config.config().zz_generated_metadata {
-            Some(meta) if !meta.org.is_empty() && !meta.repo.is_empty() && !meta.branch.is_empty() => {
+            Some(meta)
+                if !meta.org.is_empty() && !meta.repo.is_empty() && !meta.branch.is_empty() =>
+            {
                 request.build_cache = Some(BuildCache {
                     org: meta.org.clone(),
                     repo: meta.repo.clone(),
@@ -112,16 +121,28 @@ fn supplied_root() -> Result<Option<ExitStatus>, Failure> {
 
 /// `NS/NAME:TAG`.
 fn parse_root(text: &str) -> Result<ImageStreamTagReference, Failure> {
-    let usage = || Failure::usage(anyhow!("--root `{text}` is not NAMESPACE/NAME:TAG (e.g. openshift/release:golang-1.22)"));
+    let usage = || {
+        Failure::usage(anyhow!(
+            "--root `{text}` is not NAMESPACE/NAME:TAG (e.g. openshift/release:golang-1.22)"
+        ))
+    };
     let (namespace, rest) = text.split_once('/').ok_or_else(usage)?;
     let (name, tag) = rest.split_once(':').ok_or_else(usage)?;
-    if [namespace, name, tag].iter().any(|p| p.is_empty() || p.contains(['/', ':', '@'])) {
+    if [namespace, name, tag]
+        .iter()
+        .any(|p| p.is_empty() || p.contains(['/', ':', '@']))
+    {
         return Err(usage());
     }
     Ok(ImageStreamTagReference::new(namespace, name, tag))
 }
 
-fn tag_all(requests: Vec<TagRequest>, cluster: &ClusterArgs, deadline: Instant, format: OutputFormat) -> Result<ExitStatus, Failure> {
+fn tag_all(
+    requests: Vec<TagRequest>,
+    cluster: &ClusterArgs,
+    deadline: Instant,
+    format: OutputFormat,
+) -> Result<ExitStatus, Failure> {
     if cluster.dry_run {
         let mut text = String::new();
         for request in &requests {
@@ -140,7 +161,9 @@ fn tag_all(requests: Vec<TagRequest>, cluster: &ClusterArgs, deadline: Instant, 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::cluster(anyhow::Error::new(e).context("starting the async runtime")))?;
+        .map_err(|e| {
+            Failure::cluster(anyhow::Error::new(e).context("starting the async runtime"))
+        })?;
     let tagged = runtime.block_on(async {
         let client = tagger::client_from(cluster.kubeconfig.as_deref()).await.map_err(tagger_failure)?;
         let mut tagged = Vec::new();
@@ -159,8 +182,19 @@ fn tag_all(requests: Vec<TagRequest>, cluster: &ClusterArgs, deadline: Instant, 
         }
         Ok::<_, Failure>(tagged)
     })?;
-    let report = TagReport { roots: tagged.into_iter().map(|(root, t)| report_of(root, t)).collect() };
-    let text = output::render(format, &report, || report.roots.iter().map(|r| format!("{}\n", r.pull_spec)).collect())?;
+    let report = TagReport {
+        roots: tagged
+            .into_iter()
+            .map(|(root, t)| report_of(root, t))
+            .collect(),
+    };
+    let text = output::render(format, &report, || {
+        report
+            .roots
+            .iter()
+            .map(|r| format!("{}\n", r.pull_spec))
+            .collect()
+    })?;
     output::stdout(&text)?;
     Ok(ExitStatus::Success)
 }
@@ -183,10 +217,11 @@ async fn interrupted() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => return std::future::pending().await,
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => return std::future::pending().await,
+            };
         tokio::select! {
             _ = ctrl_c => {},
             _ = term.recv() => {},
@@ -211,8 +246,21 @@ mod tests {
 
     #[test]
     fn roots() {
-        assert_eq!(parse_root("openshift/release:golang-1.22").unwrap().to_string(), "openshift/release:golang-1.22");
-        for bad in ["release:golang", "openshift/release", "a/b/c:d", "/b:c", "a/:c", "a/b:", "a/b:c@sha256"] {
+        assert_eq!(
+            parse_root("openshift/release:golang-1.22")
+                .unwrap()
+                .to_string(),
+            "openshift/release:golang-1.22"
+        );
+        for bad in [
+            "release:golang",
+            "openshift/release",
+            "a/b/c:d",
+            "/b:c",
+            "a/:c",
+            "a/b:",
+            "a/b:c@sha256",
+        ] {
             assert!(parse_root(bad).is_err(), "{bad}");
         }
     }
