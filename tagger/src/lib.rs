@@ -1,3 +1,355 @@
-//! Pins a resolved imagestreamtag into `pipeline:root` by digest.
+//! Pins a resolved imagestreamtag into the job namespace's `pipeline:root` by digest.
 //!
-//! Not yet implemented.
+//! Given the job namespace and a root such as `openshift/release:golang-1.22`, [`tag`] reads the
+//! root's image digest, makes sure the `pipeline` ImageStream exists with
+//! `lookupPolicy.local: true`, and creates `pipeline:root` with `tag.from` the
+//! `ImageStreamImage` `release@sha256:...` in the root's namespace (`referencePolicy: Local`,
+//! `importMode: PreserveOriginal`). The pin is by digest so a root tag that moves during the job
+//! does not change the job's root, and the source is never a `DockerImage`: nothing is imported
+//! from a registry, ever.
+//!
+//! Running it again, ten times at once, or after a crash halfway ends in the same state and
+//! `Ok`; a run that finds the tag already pinned sends two GETs and writes nothing. A
+//! `pipeline:root` that points at another image is [`Error::Conflict`]. Requests are retried
+//! with backoff and jitter on 429 (honouring `Retry-After`), 5xx and dropped connections, all
+//! within one deadline ([`Options::timeout`]).
+//!
+//! What it deliberately does not do: read environment variables (`LOCAL_IMAGE_ROOT`,
+//! `KUBECONFIG` are the caller's business; [`client_from`] follows kubectl's lookup when asked),
+//! print anything (results are returned; progress goes to `tracing`), start a runtime, or
+//! resolve which imagestreamtag is the root (that is the `resolver` crate).
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), tagger::Error> {
+//! use config_model::ImageStreamTagReference;
+//!
+//! let client = tagger::client_from(None).await?;
+//! let root = ImageStreamTagReference::new("openshift", "release", "golang-1.22");
+//! let request = tagger::TagRequest::new("ci-op-1234", root);
+//! let tagged = tagger::tag(&client, &request, &tagger::Options::default()).await?;
+//! assert_eq!(tagged.pipeline_tag, "root");
+//! let _pull_spec = tagged.pull_spec; // LOCAL_IMAGE_ROOT for later steps
+//! # Ok(())
+//! # }
+//! ```
+
+mod api;
+mod dry_run;
+mod error;
+mod tag;
+pub mod types;
+
+use std::path::Path;
+use std::time::Duration;
+
+use config_model::ImageStreamTagReference;
+
+pub use dry_run::dry_run;
+pub use error::{ApiStatus, Error, ErrorKind, Transient};
+pub use tag::BUILD_CACHE_ROOT_LABEL;
+pub use types::ObjectReference;
+
+/// What to tag where: data the run needs, no behaviour switches (those are in [`Options`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TagRequest {
+    /// The job namespace, which holds the `pipeline` ImageStream.
+    pub namespace: String,
+    /// The resolved root imagestreamtag.
+    pub root: ImageStreamTagReference,
+    /// The tag in `pipeline`: `root`, or `root-<org.repo>` for a keyed root.
+    pub pipeline_tag: String,
+    /// `use_build_cache: true`: the cache that may replace the root.
+    pub build_cache: Option<BuildCache>,
+    /// A promotion job: never uses the build cache (promoted images build from the real root).
+    pub promote: bool,
+}
+
+impl TagRequest {
+    /// Tags `root` into `pipeline:root` of `namespace`, without build cache.
+    pub fn new(namespace: impl Into<String>, root: ImageStreamTagReference) -> Self {
+        TagRequest {
+            namespace: namespace.into(),
+            root,
+            pipeline_tag: "root".to_owned(),
+            build_cache: None,
+            promote: false,
+        }
+    }
+
+    /// Checks names before anything is sent, so a typo is an input error, not a cluster one.
+    fn validate(&self) -> Result<(), Error> {
+        check_dns_label("namespace", &self.namespace)?;
+        check_dns_label("root namespace", self.root.namespace.as_str())?;
+        check_stream_name("root name", self.root.name.as_str())?;
+        check_tag("root tag", self.root.tag.as_str())?;
+        check_tag("pipeline tag", &self.pipeline_tag)?;
+        if let Some(cache) = &self.build_cache {
+            let reference = cache.reference();
+            check_stream_name("build cache name", reference.name.as_str())?;
+            check_tag("build cache tag", reference.tag.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+/// The build cache of a repository: `build-cache/<org>-<repo>:<branch>[-<variant>]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildCache {
+    /// GitHub organisation.
+    pub org: String,
+    /// Repository.
+    pub repo: String,
+    /// Base branch.
+    pub branch: String,
+    /// The config's variant (`zz_generated_metadata.variant`), if any.
+    pub variant: Option<String>,
+}
+
+impl BuildCache {
+    /// The namespace every build cache lives in.
+    pub const NAMESPACE: &str = "build-cache";
+
+    /// `build-cache/<org>-<repo>:<branch>[-<variant>]`.
+    pub fn reference(&self) -> ImageStreamTagReference {
+        let tag = match &self.variant {
+            Some(variant) if !variant.is_empty() => format!("{}-{variant}", self.branch),
+            _ => self.branch.clone(),
+        };
+        ImageStreamTagReference::new(Self::NAMESPACE, format!("{}-{}", self.org, self.repo), tag)
+    }
+}
+
+/// How to run: limits and retry pacing. Defaults suit a CI job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The whole run's deadline, retries and waiting included (`--timeout`, default 5m).
+    pub timeout: Duration,
+    /// How long one request may take before it is abandoned and retried (default 30s).
+    pub attempt_timeout: Duration,
+    /// First retry delay; doubles, with jitter, up to `max_backoff` (default 200ms).
+    pub min_backoff: Duration,
+    /// Longest retry delay, unless the server's `Retry-After` asks for more (default 10s).
+    pub max_backoff: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: Duration::from_secs(300),
+            attempt_timeout: Duration::from_secs(30),
+            min_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What [`tag`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tagged {
+    /// The job namespace.
+    pub namespace: String,
+    /// The tag in `pipeline` (`root`).
+    pub pipeline_tag: String,
+    /// The imagestreamtag whose image was pinned: the root, or its build cache.
+    pub source: ImageStreamTagReference,
+    /// The `tag.from` of the pipeline tag.
+    pub from: ObjectReference,
+    /// The pinned digest.
+    pub digest: String,
+    /// The root's digest (equal to `digest` unless the build cache was used).
+    pub root_digest: String,
+    /// The pull spec of the pinned image (`LOCAL_IMAGE_ROOT`): through the integrated registry,
+    /// as OpenShift resolves a `referencePolicy: Local` tag.
+    pub pull_spec: String,
+    /// Root or build cache, and why.
+    pub choice: Choice,
+    /// Whether this run created the tag.
+    pub outcome: Outcome,
+}
+
+/// Whether the root or its build cache was tagged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// The root was tagged.
+    Root {
+        /// The build cache that was requested but not used, and why.
+        skipped_cache: Option<(ImageStreamTagReference, BuildCacheSkipped)>,
+    },
+    /// The build cache was tagged: it was built from the root's current digest.
+    BuildCache {
+        /// The cache imagestreamtag.
+        cache: ImageStreamTagReference,
+        /// The root digest its label names.
+        root_digest: String,
+    },
+}
+
+impl std::fmt::Display for Choice {
+    /// One sentence for logs and `-o text`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Choice::Root {
+                skipped_cache: None,
+            } => f.write_str("the root (no build cache requested)"),
+            Choice::Root {
+                skipped_cache: Some((cache, why)),
+            } => write!(f, "the root, not the build cache {cache}: {why}"),
+            Choice::BuildCache { cache, root_digest } => write!(
+                f,
+                "the build cache {cache}: its {BUILD_CACHE_ROOT_LABEL} label is the root's digest {root_digest}"
+            ),
+        }
+    }
+}
+
+/// Why a requested build cache was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildCacheSkipped {
+    /// Promotion jobs always build from the root.
+    Promote,
+    /// The cache imagestreamtag does not exist (yet).
+    Missing,
+    /// The cache image has no `io.openshift.ci.from.root` label.
+    NoLabel,
+    /// The cache was built from another root digest.
+    Stale {
+        /// The digest the cache's label names.
+        label: String,
+    },
+}
+
+impl std::fmt::Display for BuildCacheSkipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildCacheSkipped::Promote => f.write_str("promotion jobs never use the build cache"),
+            BuildCacheSkipped::Missing => f.write_str("it does not exist"),
+            BuildCacheSkipped::NoLabel => {
+                write!(f, "its image has no {BUILD_CACHE_ROOT_LABEL} label")
+            }
+            BuildCacheSkipped::Stale { label } => {
+                write!(f, "it was built from {label}, not from the root's digest")
+            }
+        }
+    }
+}
+
+/// Whether the pipeline tag was created by this run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// This run created it.
+    Created,
+    /// It existed already with the same source (an earlier or concurrent run made it).
+    AlreadyPresent,
+}
+
+/// Pins `request.root` (or its build cache) into `pipeline:<request.pipeline_tag>`.
+///
+/// See the crate docs for what it does; every failure names the object, the namespace and the
+/// verb. `client` should have kube's own retries off (as [`client_from`] makes it): this
+/// function retries within `options.timeout` itself.
+pub async fn tag(
+    client: &kube::Client,
+    request: &TagRequest,
+    options: &Options,
+) -> Result<Tagged, Error> {
+    tag::run(client, request, options).await
+}
+
+/// A client the way kubectl finds one: `kubeconfig` if given, else `KUBECONFIG`,
+/// `~/.kube/config`, then the in-cluster service account. kube's built-in retry layer is turned
+/// off (`default_retry = false`) because [`tag`] owns retries and its deadline.
+pub async fn client_from(kubeconfig: Option<&Path>) -> Result<kube::Client, Error> {
+    use kube::config::{KubeConfigOptions, Kubeconfig};
+
+    let mut config = match kubeconfig {
+        Some(path) => {
+            let kubeconfig_error = |source| Error::Kubeconfig {
+                path: path.to_owned(),
+                source: Box::new(source),
+            };
+            let file = Kubeconfig::read_from(path).map_err(kubeconfig_error)?;
+            kube::Config::from_custom_kubeconfig(file, &KubeConfigOptions::default())
+                .await
+                .map_err(kubeconfig_error)?
+        }
+        None => kube::Config::infer()
+            .await
+            .map_err(|source| Error::NoCredentials {
+                source: Box::new(source),
+            })?,
+    };
+    config.default_retry = false;
+    kube::Client::try_from(config).map_err(|source| Error::Client {
+        source: Box::new(source),
+    })
+}
+
+fn invalid(field: &'static str, value: &str, problem: &'static str) -> Error {
+    Error::InvalidRequest {
+        field,
+        value: value.to_owned(),
+        problem,
+    }
+}
+
+/// A namespace: a DNS-1123 label.
+fn check_dns_label(field: &'static str, value: &str) -> Result<(), Error> {
+    let ok = !value.is_empty()
+        && value.len() <= 63
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !value.starts_with('-')
+        && !value.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            value,
+            "must be 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+        ))
+    }
+}
+
+/// An ImageStream name: a DNS-1123 subdomain (lowercase, digits, '-', '.').
+fn check_stream_name(field: &'static str, value: &str) -> Result<(), Error> {
+    let ok = !value.is_empty()
+        && value.len() <= 253
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && value.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && value.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            value,
+            "must be lowercase letters, digits, '-' or '.', starting and ending with a letter or digit",
+        ))
+    }
+}
+
+/// An image tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+fn check_tag(field: &'static str, value: &str) -> Result<(), Error> {
+    let ok = !value.is_empty()
+        && value.len() <= 128
+        && !value.starts_with(['.', '-'])
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            value,
+            "must be up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests;

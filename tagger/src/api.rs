@@ -1,0 +1,317 @@
+//! One request to the API server, retried with backoff until it gives a final answer or the
+//! run's deadline passes.
+//!
+//! kube's typed `Api<T>` turns every error answer into `kube::Error::Api(Status)` and drops the
+//! response headers, so `Retry-After` would be lost. This layer sends through
+//! `kube::Client::send` (the same client, auth and TLS) and reads status, headers and body
+//! itself. kube's own retry layer is off (`Config::default_retry = false`, see
+//! [`crate::client_from`]): its cap of 1000 s ignores our deadline and it does not retry 500s or
+//! dropped connections.
+
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use kube::client::Body;
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+
+use crate::Options;
+use crate::error::{ApiStatus, Error, Transient};
+
+/// What a request does, for messages (`cannot get imagestreamtag ...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verb {
+    Get,
+    Create,
+    Patch,
+}
+
+impl Verb {
+    fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "get",
+            Verb::Create => "create",
+            Verb::Patch => "patch",
+        }
+    }
+}
+
+/// The object a request is about.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Target<'a> {
+    pub(crate) verb: Verb,
+    /// `imagestreamtag`, `imagestream`.
+    pub(crate) kind: &'static str,
+    pub(crate) namespace: &'a str,
+    pub(crate) name: &'a str,
+}
+
+impl Target<'_> {
+    fn object(&self) -> String {
+        format!("{} {}", self.kind, self.name)
+    }
+
+    /// `get imagestreamtag release:golang-1.22 in namespace openshift`.
+    pub(crate) fn action(&self) -> String {
+        format!(
+            "{} {} in namespace {}",
+            self.verb.as_str(),
+            self.object(),
+            self.namespace
+        )
+    }
+
+    /// The error for a final, non-success answer.
+    pub(crate) fn error(&self, status: ApiStatus) -> Error {
+        let status = Box::new(status);
+        let verb = self.verb.as_str();
+        let object = self.object();
+        let namespace = self.namespace.to_owned();
+        match status.code {
+            401 => Error::Unauthorized {
+                verb,
+                object,
+                namespace,
+                source: status,
+            },
+            403 => Error::Forbidden {
+                verb,
+                object,
+                namespace,
+                source: status,
+            },
+            404 => Error::NotFound {
+                verb,
+                object,
+                namespace,
+                source: status,
+            },
+            _ => Error::Api {
+                verb,
+                object,
+                namespace,
+                source: status,
+            },
+        }
+    }
+
+    pub(crate) fn unexpected(&self, problem: String, source: Option<serde_json::Error>) -> Error {
+        Error::Unexpected {
+            verb: self.verb.as_str(),
+            object: self.object(),
+            namespace: self.namespace.to_owned(),
+            problem,
+            source,
+        }
+    }
+}
+
+/// A final answer: the object, or a status that asking again would not change.
+#[derive(Debug)]
+pub(crate) enum Answer<T> {
+    Ok(T),
+    Failed(ApiStatus),
+}
+
+/// One attempt's outcome.
+enum Attempt<T> {
+    Final(Answer<T>),
+    Retry {
+        failure: Transient,
+        retry_after: Option<Duration>,
+    },
+}
+
+/// The run's connection to the cluster: the client, the options and the one deadline.
+pub(crate) struct Cluster<'a> {
+    client: &'a kube::Client,
+    options: &'a Options,
+    deadline: Instant,
+}
+
+pub(crate) type BuildRequest<'b> =
+    &'b dyn Fn() -> Result<http::Request<Vec<u8>>, kube::core::request::Error>;
+
+impl<'a> Cluster<'a> {
+    pub(crate) fn new(client: &'a kube::Client, options: &'a Options, deadline: Instant) -> Self {
+        Cluster {
+            client,
+            options,
+            deadline,
+        }
+    }
+
+    pub(crate) fn options(&self) -> &Options {
+        self.options
+    }
+
+    pub(crate) fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// A backoff sequence with jitter, for retries and for polling.
+    pub(crate) fn backoff(&self) -> impl Iterator<Item = Duration> + use<> {
+        ExponentialBuilder::new()
+            .with_min_delay(self.options.min_backoff)
+            .with_max_delay(self.options.max_backoff)
+            .with_jitter()
+            .without_max_times()
+            .build()
+    }
+
+    /// The deadline error for `action`.
+    pub(crate) fn deadline_error(
+        &self,
+        action: String,
+        attempts: u32,
+        last: Option<Transient>,
+    ) -> Error {
+        Error::Deadline {
+            action,
+            timeout: self.options.timeout,
+            attempts,
+            last: last.map(Box::new),
+        }
+    }
+
+    /// Sends the request built by `build` until it gets a final answer.
+    ///
+    /// Retried: 429 (after `Retry-After` when the server gives one), 5xx, connection failures and
+    /// attempts without an answer within `Options::attempt_timeout`. Everything else is final.
+    pub(crate) async fn send<T: DeserializeOwned>(
+        &self,
+        target: Target<'_>,
+        build: BuildRequest<'_>,
+    ) -> Result<Answer<T>, Error> {
+        let mut backoff = self.backoff();
+        let mut attempts = 0u32;
+        loop {
+            let request = build().map_err(|_| Error::InvalidRequest {
+                field: "object name",
+                value: target.name.to_owned(),
+                problem: "not a valid Kubernetes object name",
+            })?;
+            let now = Instant::now();
+            let remaining = self.deadline.saturating_duration_since(now);
+            let budget = remaining.min(self.options.attempt_timeout);
+            attempts += 1;
+            let outcome = tokio::time::timeout(budget, self.attempt::<T>(target, request)).await;
+            let (failure, retry_after) = match outcome {
+                Err(_) => (Transient::AttemptTimeout(budget), None),
+                Ok(attempt) => match attempt? {
+                    Attempt::Final(answer) => return Ok(answer),
+                    Attempt::Retry {
+                        failure,
+                        retry_after,
+                    } => (failure, retry_after),
+                },
+            };
+            let delay = match retry_after {
+                Some(after) => after,
+                None => backoff.next().unwrap_or(self.options.max_backoff),
+            };
+            if Instant::now() + delay >= self.deadline {
+                return Err(self.deadline_error(target.action(), attempts, Some(failure)));
+            }
+            tracing::warn!(
+                action = %target.action(),
+                attempt = attempts,
+                delay_ms = delay.as_millis() as u64,
+                error = %failure,
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        target: Target<'_>,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<Attempt<T>, Error> {
+        tracing::debug!(method = %request.method(), uri = %request.uri(), "request");
+        let response = match self.client.send(request.map(Body::from)).await {
+            Ok(response) => response,
+            Err(err) => {
+                return Ok(Attempt::Retry {
+                    failure: Transient::Transport(err),
+                    retry_after: None,
+                });
+            }
+        };
+        let code = response.status().as_u16();
+        let header_retry_after = response
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = match response.into_body().collect_bytes().await {
+            Ok(body) => body,
+            Err(err) => {
+                return Ok(Attempt::Retry {
+                    failure: Transient::Transport(err),
+                    retry_after: None,
+                });
+            }
+        };
+        if (200..300).contains(&code) {
+            return match serde_json::from_slice::<T>(&body) {
+                Ok(object) => Ok(Attempt::Final(Answer::Ok(object))),
+                Err(err) => Err(target.unexpected(
+                    format!("the {} in the answer cannot be read", target.kind),
+                    Some(err),
+                )),
+            };
+        }
+        let (status, body_retry_after) = parse_status(code, &body);
+        if code == 429 || code >= 500 {
+            return Ok(Attempt::Retry {
+                failure: Transient::Status(status),
+                retry_after: header_retry_after.or(body_retry_after),
+            });
+        }
+        Ok(Attempt::Final(Answer::Failed(status)))
+    }
+}
+
+/// Reads a `Status` body; a body that is not one (a proxy's HTML page) becomes the message.
+fn parse_status(code: u16, body: &[u8]) -> (ApiStatus, Option<Duration>) {
+    match serde_json::from_slice::<kube::core::Status>(body) {
+        Ok(status) => {
+            let retry_after = status
+                .details
+                .as_ref()
+                .map(|d| d.retry_after_seconds)
+                .filter(|s| *s > 0)
+                .map(|s| Duration::from_secs(u64::from(s)));
+            (
+                ApiStatus {
+                    code,
+                    reason: status.reason,
+                    message: status.message,
+                },
+                retry_after,
+            )
+        }
+        Err(_) => {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            let message = match text.char_indices().nth(200) {
+                Some((end, _)) => format!("{}...", &text[..end]),
+                None => text.to_owned(),
+            };
+            (
+                ApiStatus {
+                    code,
+                    reason: String::new(),
+                    message,
+                },
+                None,
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,54 @@
+//! `--dry-run`: the objects a run would create, as YAML, without a cluster.
+
+use crate::error::Error;
+use crate::tag::{BUILD_CACHE_ROOT_LABEL, image_stream_image, pipeline_stream, pipeline_tag};
+use crate::{BuildCacheSkipped, TagRequest};
+
+/// The objects [`crate::tag`] would create for `request`, as multi-document YAML.
+///
+/// The digest is only known by reading the root from the cluster, so `tag.from.name` shows a
+/// placeholder that says where the digest will come from, and a comment says so too. The
+/// objects are built by the same functions the real run uses.
+pub fn dry_run(request: &TagRequest) -> Result<String, Error> {
+    request.validate()?;
+    let root = &request.root;
+    let placeholder = format!("sha256:<pinned at run time from {root}>");
+    let from = image_stream_image(root, &placeholder);
+    let stream = pipeline_stream(&request.namespace);
+    let istag = pipeline_tag(&request.namespace, &request.pipeline_tag, from);
+
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# Objects `ci-operator tag` would create in namespace {}.\n",
+        request.namespace
+    ));
+    out.push_str(&format!(
+        "# The digest in tag.from is read from the imagestreamtag {root} when the tag is created.\n"
+    ));
+    match &request.build_cache {
+        Some(cache) if request.promote => out.push_str(&format!(
+            "# The build cache {} is not used: {}.\n",
+            cache.reference(),
+            BuildCacheSkipped::Promote
+        )),
+        Some(cache) => out.push_str(&format!(
+            "# use_build_cache: the image of {} replaces the root when its {BUILD_CACHE_ROOT_LABEL}\n# label equals the root's digest.\n",
+            cache.reference()
+        )),
+        None => {}
+    }
+    out.push_str(&to_yaml(&stream));
+    out.push_str("---\n");
+    out.push_str(&to_yaml(&istag));
+    Ok(out)
+}
+
+fn to_yaml<T: serde::Serialize>(object: &T) -> String {
+    let yaml = serde_saphyr::to_string(object)
+        .expect("the image types serialize to YAML: only strings, bools and maps");
+    if yaml.ends_with('\n') {
+        yaml
+    } else {
+        yaml + "\n"
+    }
+}
