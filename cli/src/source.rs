@@ -184,13 +184,15 @@ impl RepoFiles for SnapshotFiles {
     }
 }
 
+/// A repository opened once, or why it could not be.
+type Opened = OnceCell<Result<Option<SnapshotFiles>, Arc<repo_source::Error>>>;
+
 /// The repositories of a run, opened the first time a root needs one (a configured
 /// `image_stream_tag` needs none, so a job that does not read its repository never fetches).
 pub(crate) struct Repositories {
     source: Source,
     options: FetchOptions,
-    opened:
-        BTreeMap<Option<String>, OnceCell<Result<Option<SnapshotFiles>, Arc<repo_source::Error>>>>,
+    opened: BTreeMap<Option<String>, Opened>,
 }
 
 impl Repositories {

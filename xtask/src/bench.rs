@@ -40,8 +40,10 @@ pub(crate) fn run(names: &[String]) -> anyhow::Result<()> {
             bail!("unknown benchmark `{name}`; known: {}", known.join(", "));
         }
     }
-    let selected: Vec<_> =
-        BENCHES.iter().filter(|(name, ..)| names.is_empty() || names.iter().any(|n| n == name)).collect();
+    let selected: Vec<_> = BENCHES
+        .iter()
+        .filter(|(name, ..)| names.is_empty() || names.iter().any(|n| n == name))
+        .collect();
 
     let mut rows = Vec::new();
     for (name, package, target) in selected {
@@ -62,17 +64,32 @@ pub(crate) fn run(names: &[String]) -> anyhow::Result<()> {
 /// Builds one bench target in release and returns its executable.
 fn build(package: &str, target: &str) -> anyhow::Result<String> {
     let output = cargo()
-        .args(["bench", "-p", package, "--bench", target, "--no-run", "--message-format=json"])
+        .args([
+            "bench",
+            "-p",
+            package,
+            "--bench",
+            target,
+            "--no-run",
+            "--message-format=json",
+        ])
         .output()
         .with_context(|| format!("building bench {package}/{target}"))?;
     if !output.status.success() {
-        bail!("building bench {package}/{target} failed:\n{}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "building bench {package}/{target} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
         if message["reason"] == "compiler-artifact"
             && message["target"]["name"] == target
-            && message["target"]["kind"].as_array().is_some_and(|k| k.iter().any(|k| k == "bench"))
+            && message["target"]["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "bench"))
             && let Some(executable) = message["executable"].as_str()
         {
             return Ok(executable.to_owned());
@@ -92,7 +109,9 @@ fn run_one(executable: &str) -> anyhow::Result<(Vec<Figure>, Option<u64>)> {
         Command::new(executable)
     };
     command.arg("--bench").current_dir(project_root());
-    let output = command.output().with_context(|| format!("running {executable}"))?;
+    let output = command
+        .output()
+        .with_context(|| format!("running {executable}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
         bail!("{executable} failed ({}):\n{stderr}", output.status);
@@ -100,9 +119,14 @@ fn run_one(executable: &str) -> anyhow::Result<(Vec<Figure>, Option<u64>)> {
     let figures = String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| line.strip_prefix("BENCH "))
-        .map(|json| serde_json::from_str::<Figure>(json).with_context(|| format!("bad BENCH line: {json}")))
+        .map(|json| {
+            serde_json::from_str::<Figure>(json).with_context(|| format!("bad BENCH line: {json}"))
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    let peak = stderr.lines().filter_map(|l| l.strip_prefix("xtask-peak-kib ")).find_map(|v| v.trim().parse().ok());
+    let peak = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("xtask-peak-kib "))
+        .find_map(|v| v.trim().parse().ok());
     Ok((figures, peak))
 }
 
@@ -110,7 +134,10 @@ fn print_table(rows: &[(Figure, Option<u64>)]) {
     println!("| bench | figure | value | baseline | baseline value | ratio | peak memory |");
     println!("|---|---|---|---|---|---|---|");
     for (f, peak) in rows {
-        let peak = peak.map_or_else(|| "n/a".to_owned(), |kib| format!("{:.1} MiB", kib as f64 / 1024.0));
+        let peak = peak.map_or_else(
+            || "n/a".to_owned(),
+            |kib| format!("{:.1} MiB", kib as f64 / 1024.0),
+        );
         println!(
             "| {} | {} | {} {} | {} | {} {} | {:.2} | {} |",
             f.bench,
@@ -127,5 +154,9 @@ fn print_table(rows: &[(Figure, Option<u64>)]) {
 }
 
 fn number(value: f64) -> String {
-    if value.abs() >= 100.0 || value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.3}") }
+    if value.abs() >= 100.0 || value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.3}")
+    }
 }

@@ -7,22 +7,47 @@ pub(crate) fn run() -> anyhow::Result<()> {
     run_checked(cargo().args(["fmt", "--all", "--check"]))?;
     run_checked(
         cargo()
-            .args(["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])
+            .args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ])
             .env("RUSTFLAGS", "-D warnings"),
     )?;
     // Tests: nextest when it is installed (parallel across binaries), else cargo test. The
     // schema staleness check and the layering/tidy checks are tests, so this covers them.
-    let nextest = cargo().args(["nextest", "--version"]).output().is_ok_and(|o| o.status.success());
+    let nextest = cargo()
+        .args(["nextest", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
     if nextest {
         run_checked(
             cargo()
-                .args(["nextest", "run", "--workspace", "--locked", "--no-fail-fast"])
+                .args([
+                    "nextest",
+                    "run",
+                    "--workspace",
+                    "--locked",
+                    "--no-fail-fast",
+                ])
                 .env("RUSTFLAGS", "-D warnings"),
         )?;
         // nextest does not run doctests.
-        run_checked(cargo().args(["test", "--workspace", "--locked", "--doc"]).env("RUSTFLAGS", "-D warnings"))?;
+        run_checked(
+            cargo()
+                .args(["test", "--workspace", "--locked", "--doc"])
+                .env("RUSTFLAGS", "-D warnings"),
+        )?;
     } else {
-        run_checked(cargo().args(["test", "--workspace", "--locked"]).env("RUSTFLAGS", "-D warnings"))?;
+        run_checked(
+            cargo()
+                .args(["test", "--workspace", "--locked"])
+                .env("RUSTFLAGS", "-D warnings"),
+        )?;
     }
     quick_start()
 }
@@ -30,11 +55,10 @@ pub(crate) fn run() -> anyhow::Result<()> {
 /// The README's first command: keep the quick start honest.
 fn quick_start() -> anyhow::Result<()> {
     let readme = fs_err::read_to_string(crate::project_root().join("README.md"))?;
-    let Some(command) = readme
-        .lines()
-        .map(str::trim)
-        .find(|line| line.starts_with("cargo run") && line.contains("ci-operator") || line.starts_with("cargo run -p cli"))
-    else {
+    let Some(command) = readme.lines().map(str::trim).find(|line| {
+        line.starts_with("cargo run") && line.contains("ci-operator")
+            || line.starts_with("cargo run -p cli")
+    }) else {
         anyhow::bail!("README.md has no `cargo run` quick-start line");
     };
     let mut words = command.split_whitespace();

@@ -74,7 +74,9 @@ pub(crate) fn cargo() -> Command {
 /// Runs a command, failing with its rendering when it does not succeed.
 pub(crate) fn run_checked(command: &mut Command) -> anyhow::Result<()> {
     eprintln!("$ {}", render(command));
-    let status = command.status().with_context(|| format!("could not start `{}`", render(command)))?;
+    let status = command
+        .status()
+        .with_context(|| format!("could not start `{}`", render(command)))?;
     if !status.success() {
         bail!("`{}` failed ({status})", render(command));
     }
@@ -107,7 +109,10 @@ fn man() -> anyhow::Result<()> {
         .output()
         .context("running `ci-operator man`")?;
     if !output.status.success() {
-        bail!("`ci-operator man` failed: {}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "`ci-operator man` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     let path = out_dir.join("ci-operator.1");
     fs_err::write(&path, &output.stdout)?;

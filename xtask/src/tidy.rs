@@ -12,26 +12,50 @@ fn closures() -> BTreeMap<String, BTreeSet<String>> {
         .args(["metadata", "--format-version", "1", "--locked"])
         .output()
         .expect("cargo metadata runs in the workspace");
-    assert!(output.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr));
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
+    assert!(
+        output.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
 
     let names: BTreeMap<&str, &str> = metadata["packages"]
         .as_array()
         .expect("packages")
         .iter()
-        .map(|p| (p["id"].as_str().expect("id"), p["name"].as_str().expect("name")))
+        .map(|p| {
+            (
+                p["id"].as_str().expect("id"),
+                p["name"].as_str().expect("name"),
+            )
+        })
         .collect();
     // Edges that exist in a normal build: a dependency of kind `null` (normal) on any target.
     let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for node in metadata["resolve"]["nodes"].as_array().expect("resolve nodes") {
+    for node in metadata["resolve"]["nodes"]
+        .as_array()
+        .expect("resolve nodes")
+    {
         let id = node["id"].as_str().expect("node id");
         let normal = node["deps"].as_array().expect("deps").iter().filter(|dep| {
-            dep["dep_kinds"].as_array().expect("dep_kinds").iter().any(|kind| kind["kind"].is_null())
+            dep["dep_kinds"]
+                .as_array()
+                .expect("dep_kinds")
+                .iter()
+                .any(|kind| kind["kind"].is_null())
         });
-        edges.entry(id).or_default().extend(normal.map(|dep| dep["pkg"].as_str().expect("pkg")));
+        edges
+            .entry(id)
+            .or_default()
+            .extend(normal.map(|dep| dep["pkg"].as_str().expect("pkg")));
     }
-    let members: Vec<&str> =
-        metadata["workspace_members"].as_array().expect("members").iter().map(|m| m.as_str().expect("id")).collect();
+    let members: Vec<&str> = metadata["workspace_members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| m.as_str().expect("id"))
+        .collect();
 
     let mut out = BTreeMap::new();
     for member in members {
@@ -44,7 +68,10 @@ fn closures() -> BTreeMap<String, BTreeSet<String>> {
                 }
             }
         }
-        out.insert(names[member].to_owned(), seen.into_iter().map(|id| names[id].to_owned()).collect());
+        out.insert(
+            names[member].to_owned(),
+            seen.into_iter().map(|id| names[id].to_owned()).collect(),
+        );
     }
     out
 }
@@ -54,14 +81,48 @@ fn layering() {
     let closures = closures();
     let reaches = |from: &str, to: &str| closures[from].contains(to);
     // Sanity: the check would notice an edge that exists, so a misspelt name cannot pass.
-    assert!(reaches("cli", "config-model"), "cli should reach config-model");
-    assert!(reaches("repo-source", "gix"), "repo-source should reach gix");
+    assert!(
+        reaches("cli", "config-model"),
+        "cli should reach config-model"
+    );
+    assert!(
+        reaches("repo-source", "gix"),
+        "repo-source should reach gix"
+    );
     assert!(reaches("tagger", "kube"), "tagger should reach kube");
 
     let forbidden: &[(&str, &[&str])] = &[
-        ("config-model", &["repo-source", "resolver", "tagger", "cli", "gix", "kube", "tokio", "reqwest", "hyper"]),
-        ("resolver", &["repo-source", "tagger", "cli", "gix", "kube", "tokio", "reqwest", "hyper"]),
-        ("repo-source", &["config-model", "resolver", "tagger", "cli", "kube"]),
+        (
+            "config-model",
+            &[
+                "repo-source",
+                "resolver",
+                "tagger",
+                "cli",
+                "gix",
+                "kube",
+                "tokio",
+                "reqwest",
+                "hyper",
+            ],
+        ),
+        (
+            "resolver",
+            &[
+                "repo-source",
+                "tagger",
+                "cli",
+                "gix",
+                "kube",
+                "tokio",
+                "reqwest",
+                "hyper",
+            ],
+        ),
+        (
+            "repo-source",
+            &["config-model", "resolver", "tagger", "cli", "kube"],
+        ),
         ("tagger", &["repo-source", "resolver", "cli", "gix"]),
     ];
     let mut broken = Vec::new();
@@ -83,14 +144,27 @@ fn layering() {
 #[test]
 fn every_rust_file_opens_with_a_module_doc() {
     let mut missing = Vec::new();
-    for crate_dir in ["config-model", "repo-source", "resolver", "tagger", "cli", "xtask"] {
+    for crate_dir in [
+        "config-model",
+        "repo-source",
+        "resolver",
+        "tagger",
+        "cli",
+        "xtask",
+    ] {
         visit(&project_root().join(crate_dir), &mut missing);
     }
-    assert!(missing.is_empty(), "these files do not open with a `//!` line:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "these files do not open with a `//!` line:\n{}",
+        missing.join("\n")
+    );
 }
 
 fn visit(dir: &Path, missing: &mut Vec<String>) {
-    let Ok(entries) = fs_err::read_dir(dir) else { return };
+    let Ok(entries) = fs_err::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
@@ -101,7 +175,12 @@ fn visit(dir: &Path, missing: &mut Vec<String>) {
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = fs_err::read_to_string(&path).unwrap_or_default();
             if !text.trim_start().starts_with("//!") {
-                missing.push(path.strip_prefix(project_root()).unwrap_or(&path).display().to_string());
+                missing.push(
+                    path.strip_prefix(project_root())
+                        .unwrap_or(&path)
+                        .display()
+                        .to_string(),
+                );
             }
         }
     }

@@ -2,7 +2,6 @@
 //! merged in memory, over `file://` and HTTP.
 
 #[path = "../../../repo-source/tests/support/git_http.rs"]
-#[allow(dead_code, unreachable_pub)]
 mod git_http;
 
 use crate::git::{PrRepo, git, pr_repo};

@@ -1,5 +1,8 @@
 //! End-to-end tests of the `ci-operator` binary: exit code, stdout and stderr in one snapshot.
 
+// Test support code panics on purpose when a fixture cannot be built.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod corpus;
 mod git;
 mod helpers;
