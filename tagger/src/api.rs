@@ -191,8 +191,11 @@ impl<'a> Cluster<'a> {
                 value: target.name.to_owned(),
                 problem: "not a valid Kubernetes object name",
             })?;
-            let now = Instant::now();
-            let remaining = self.deadline.saturating_duration_since(now);
+            let remaining = self.deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                // Earlier steps used the whole time; retries always stop before the deadline.
+                return Err(self.deadline_error(target.action(), attempts, None));
+            }
             let budget = remaining.min(self.options.attempt_timeout);
             attempts += 1;
             let outcome = tokio::time::timeout(budget, self.attempt::<T>(target, request)).await;

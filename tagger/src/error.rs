@@ -164,7 +164,11 @@ pub enum Error {
     },
 
     /// The deadline passed (retrying a failing request, or waiting for the tag to resolve).
-    #[error("deadline of {} passed while trying to {action} ({attempts} attempts)", format_duration(*timeout))]
+    #[error(
+        "deadline of {} passed while trying to {action} ({attempts} attempt{})",
+        format_duration(*timeout),
+        if *attempts == 1 { "" } else { "s" }
+    )]
     Deadline {
         /// `get imagestreamtag release:golang-1.22 in namespace openshift`.
         action: String,

@@ -143,8 +143,8 @@ impl Default for Options {
     }
 }
 
-/// What [`tag`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What [`tag`] did. Serializes (for `-o json`) with the field names below.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Tagged {
     /// The job namespace.
     pub namespace: String,
@@ -168,12 +168,13 @@ pub struct Tagged {
 }
 
 /// Whether the root or its build cache was tagged.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "tagged")]
 pub enum Choice {
     /// The root was tagged.
     Root {
         /// The build cache that was requested but not used, and why.
-        skipped_cache: Option<(ImageStreamTagReference, BuildCacheSkipped)>,
+        skipped_cache: Option<SkippedCache>,
     },
     /// The build cache was tagged: it was built from the root's current digest.
     BuildCache {
@@ -192,7 +193,7 @@ impl std::fmt::Display for Choice {
                 skipped_cache: None,
             } => f.write_str("the root (no build cache requested)"),
             Choice::Root {
-                skipped_cache: Some((cache, why)),
+                skipped_cache: Some(SkippedCache { cache, why }),
             } => write!(f, "the root, not the build cache {cache}: {why}"),
             Choice::BuildCache { cache, root_digest } => write!(
                 f,
@@ -202,8 +203,19 @@ impl std::fmt::Display for Choice {
     }
 }
 
+/// A build cache that was requested but not used.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SkippedCache {
+    /// The cache imagestreamtag.
+    pub cache: ImageStreamTagReference,
+    /// Why it was not used.
+    #[serde(flatten)]
+    pub why: BuildCacheSkipped,
+}
+
 /// Why a requested build cache was not used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
 pub enum BuildCacheSkipped {
     /// Promotion jobs always build from the root.
     Promote,
@@ -234,7 +246,8 @@ impl std::fmt::Display for BuildCacheSkipped {
 }
 
 /// Whether the pipeline tag was created by this run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// This run created it.
     Created,

@@ -31,7 +31,7 @@ use crate::error::{Error, Transient};
 use crate::types::{
     ImageStream, ImageStreamTag, ObjectReference, TagImportPolicy, TagReference, TagReferencePolicy,
 };
-use crate::{BuildCacheSkipped, Choice, Options, Outcome, TagRequest, Tagged};
+use crate::{BuildCacheSkipped, Choice, Options, Outcome, SkippedCache, TagRequest, Tagged};
 
 /// The stream every job namespace keeps its pipeline images in.
 pub(crate) const PIPELINE_STREAM: &str = "pipeline";
@@ -340,7 +340,10 @@ fn choose(
         return match &request.build_cache {
             Some(b) if request.promote => (
                 Choice::Root {
-                    skipped_cache: Some((b.reference(), BuildCacheSkipped::Promote)),
+                    skipped_cache: Some(SkippedCache {
+                        cache: b.reference(),
+                        why: BuildCacheSkipped::Promote,
+                    }),
                 },
                 None,
             ),
@@ -355,7 +358,10 @@ fn choose(
     let skipped = |why| {
         (
             Choice::Root {
-                skipped_cache: Some((cache.clone(), why)),
+                skipped_cache: Some(SkippedCache {
+                    cache: cache.clone(),
+                    why,
+                }),
             },
             None,
         )
@@ -490,6 +496,15 @@ pub(crate) async fn run(
             })?
         }
     };
+    tracing::info!(
+        namespace,
+        tag,
+        digest = %digest,
+        pull_spec = %pull_spec,
+        outcome = ?outcome,
+        choice = %choice,
+        "pinned"
+    );
     Ok(Tagged {
         namespace: namespace.to_owned(),
         pipeline_tag: tag.to_owned(),

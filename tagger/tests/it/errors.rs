@@ -18,6 +18,12 @@ fn chain(err: &tagger::Error) -> String {
     lines.join("\n")
 }
 
+/// The attempt count depends on timing; the rest of a deadline message does not.
+fn redact_attempts(text: &str, attempts: u32) -> String {
+    let plural = if attempts == 1 { "" } else { "s" };
+    text.replace(&format!("({attempts} attempt{plural})"), "(N attempts)")
+}
+
 #[tokio::test]
 async fn unauthorized() {
     let fake = seeded();
@@ -137,9 +143,8 @@ async fn deadline_while_the_server_keeps_failing() {
     };
     assert!(*attempts > 1);
     assert!(matches!(last.as_deref(), Some(Transient::Status(s)) if s.code == 500));
-    // The attempt count varies with timing; the rest of the message does not.
     let text = chain(&err);
-    let text = text.replace(&format!("({attempts} attempts)"), "(N attempts)");
+    let text = redact_attempts(&text, *attempts);
     insta::assert_snapshot!(text, @r"
     deadline of 300ms passed while trying to get imagestreamtag release:golang-1.22 in namespace openshift (N attempts)
       the server answered HTTP 500 (InternalError)
@@ -172,7 +177,7 @@ async fn deadline_shorter_than_retry_after() {
     // It gives up at once instead of sleeping past the deadline.
     assert!(started.elapsed() < Duration::from_secs(2));
     insta::assert_snapshot!(chain(&err), @r"
-    deadline of 2s passed while trying to get imagestreamtag release:golang-1.22 in namespace openshift (1 attempts)
+    deadline of 2s passed while trying to get imagestreamtag release:golang-1.22 in namespace openshift (1 attempt)
       the server answered HTTP 429 (TooManyRequests)
       the server has received too many requests and has asked us to try again later
     ");
@@ -197,7 +202,7 @@ async fn deadline_while_waiting_for_resolution() {
         tagger::Error::Deadline { attempts, .. } => *attempts,
         other => panic!("{other:?}"),
     };
-    let text = text.replace(&format!("({attempts} attempts)"), "(N attempts)");
+    let text = redact_attempts(&text, attempts);
     insta::assert_snapshot!(text, @r"
     deadline of 400ms passed while trying to wait for pipeline:root in namespace ci-op-1234 to resolve to sha256:1111111111111111111111111111111111111111111111111111111111111111 (N attempts)
       the tag was still not resolved to the pinned digest

@@ -1,7 +1,6 @@
 //! The fake itself: discovery, conventions the tagger does not exercise (watch, update
 //! conflicts, imports), and use from a plain thread.
 
-use k8s_openapi::api::core::v1::Namespace;
 use kube::api::{Api, Patch, PatchParams, PostParams};
 use kube::runtime::wait::await_condition;
 use tagger::types::{ImageStream, ImageStreamImage, ImageStreamTag, ObjectReference, TagReference};
@@ -27,8 +26,6 @@ async fn discovery_lists_the_image_group() {
         kinds,
         ["imagestreamimages", "imagestreams", "imagestreamtags"]
     );
-    // Namespace is a core type: the fake knows the core group exists.
-    let _ = std::marker::PhantomData::<Namespace>;
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! The tagging flow: objects created, request counts, idempotency, concurrency, recovery,
 //! conflicts and the build cache.
 
-use tagger::{BuildCache, BuildCacheSkipped, Choice, ErrorKind, Outcome};
+use tagger::{BuildCache, BuildCacheSkipped, Choice, ErrorKind, Outcome, SkippedCache};
 
 use super::*;
 
@@ -23,6 +23,7 @@ async fn first_run_creates_stream_and_tag_in_four_requests() {
         }
     );
     assert_pinned(&fake, "openshift", "release", ROOT_DIGEST);
+    insta::assert_json_snapshot!("first_run_result", tagged);
     // The two GETs run concurrently, so their order is not fixed.
     let mut log = fake.log_lines();
     log[..2].sort();
@@ -323,14 +324,28 @@ async fn stale_build_cache_is_skipped_for_the_root() {
     assert_eq!(
         tagged.choice,
         Choice::Root {
-            skipped_cache: Some((
-                cache_request().build_cache.unwrap().reference(),
-                BuildCacheSkipped::Stale {
+            skipped_cache: Some(SkippedCache {
+                cache: cache_request().build_cache.unwrap().reference(),
+                why: BuildCacheSkipped::Stale {
                     label: OTHER_DIGEST.to_owned()
                 }
-            ))
+            })
         }
     );
+    insta::assert_json_snapshot!(tagged.choice, @r#"
+    {
+      "tagged": "root",
+      "skipped_cache": {
+        "cache": {
+          "namespace": "build-cache",
+          "name": "openshift-ci-tools",
+          "tag": "main"
+        },
+        "reason": "stale",
+        "label": "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+      }
+    }
+    "#);
     insta::assert_snapshot!(tagged.choice, @"the root, not the build cache build-cache/openshift-ci-tools:main: it was built from sha256:2222222222222222222222222222222222222222222222222222222222222222, not from the root's digest");
     assert_pinned(&fake, "openshift", "release", ROOT_DIGEST);
 }
