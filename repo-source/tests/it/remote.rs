@@ -250,3 +250,26 @@ fn open_at_a_url_fetches_one_revision() {
     });
     assert_eq!(fs_err::read_dir(scratch.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_criss_cross_history_merges_through_a_virtual_base_like_git() {
+    let (_dir, bare, base, pr) = crate::repos::criss_cross();
+    let before = crate::repos::state(&bare);
+    let scratch = tempfile::tempdir().unwrap();
+    let spec = FetchSpec {
+        url: format!("file://{}", bare.display()),
+        base: base.clone(),
+        pulls: vec![PullRef {
+            number: 3,
+            sha: pr.clone(),
+        }],
+    };
+    let snapshot = Snapshot::fetch_merged(&spec, &options(scratch.path())).unwrap();
+    assert_eq!(
+        snapshot.revision().tree().unwrap(),
+        crate::repos::git_merged_tree_in(&bare, &base, &[&pr])
+    );
+    assert_eq!(read(&snapshot, "f"), "a\nB\nc\nd\n");
+    assert_eq!(read(&snapshot, "g"), "3\n");
+    assert_eq!(crate::repos::state(&bare), before);
+}

@@ -413,3 +413,75 @@ pub(crate) fn git_merged_tree(base: &str, pulls: &[&str]) -> String {
     }
     git(&clone, &["rev-parse", "HEAD^{tree}"])
 }
+
+/// A criss-cross history in a bare repository of its own: `main` and `pr` each merged the
+/// other's branch, so they have two merge bases and git merges them through a virtual one.
+/// Merging with either base alone conflicts in `g`; `main` is 20 commits ahead so the shallow
+/// fetch must deepen. Returns the directory, the bare repository, and the base and PR SHAs.
+pub(crate) fn criss_cross() -> (tempfile::TempDir, PathBuf, String, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let work = dir.path().join("work");
+    fs_err::create_dir_all(&work).expect("mkdir");
+    git(&work, &["init", "-q"]);
+    write(&work, "f", b"a\nb\nc\n");
+    write(&work, "g", b"1\n");
+    commit(&work, "B0");
+    git(&work, &["checkout", "-q", "-b", "x"]);
+    write(&work, "f", b"a\nB\nc\n");
+    let x1 = commit(&work, "X1");
+    git(&work, &["checkout", "-q", "-b", "y", "main"]);
+    write(&work, "g", b"2\n");
+    let y1 = commit(&work, "Y1");
+    git(&work, &["checkout", "-q", "x"]);
+    git(&work, &["merge", "-q", "--no-ff", "-m", "M1", &y1]);
+    git(&work, &["checkout", "-q", "y"]);
+    git(&work, &["merge", "-q", "--no-ff", "-m", "M2", &x1]);
+    write(&work, "g", b"3\n");
+    let pr = commit(&work, "P1");
+    git(&work, &["checkout", "-q", "x"]);
+    write(&work, "f", b"a\nB\nc\nd\n");
+    commit(&work, "C1");
+    for index in 0..20 {
+        write(&work, "h", format!("{index}\n").as_bytes());
+        commit(&work, &format!("filler {index}"));
+    }
+    let base = git(&work, &["rev-parse", "HEAD"]);
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            "--no-local",
+            work.to_str().expect("utf-8"),
+            "origin.git",
+        ],
+    );
+    let bare = dir.path().join("origin.git");
+    git(&bare, &["config", "uploadpack.allowAnySHA1InWant", "true"]);
+    (dir, bare, base, pr)
+}
+
+/// [`git_merged_tree`] for any repository.
+pub(crate) fn git_merged_tree_in(repo: &Path, base: &str, pulls: &[&str]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            "--no-checkout",
+            &format!("file://{}", repo.display()),
+            "clone",
+        ],
+    );
+    let clone = dir.path().join("clone");
+    git(&clone, &["checkout", "-q", "--detach", base]);
+    for pull in pulls {
+        git(
+            &clone,
+            &["merge", "-q", "--no-ff", "--no-stat", "-m", "merge", pull],
+        );
+    }
+    git(&clone, &["rev-parse", "HEAD^{tree}"])
+}

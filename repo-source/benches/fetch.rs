@@ -1,0 +1,295 @@
+//! Benchmark: reading `.ci-operator.yaml` at a PR's merged revision from a large remote.
+//!
+//! Builds (once, cached under the target directory) a repository with 20 000 files, about 60 MB
+//! of incompressible blobs and 1 000 commits, whose PR forks 200 commits behind the base; serves
+//! it over HTTP with `git http-backend`; and measures, in one run, the wall time and the bytes the
+//! server sent for:
+//! - ours: `Snapshot::fetch_merged` (shallow fetch, deepening, merge in memory) and one read;
+//! - `git clone` (full) + fetch the PR + `git merge --no-ff`;
+//! - Prow's path: `git clone --filter=blob:none --no-checkout` + sparse checkout of
+//!   `.ci-operator.yaml` + checkout + fetch the PR + `git merge --no-ff`.
+//!
+//! Prints one `BENCH {...}` JSON line per metric and baseline on stdout.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    reason = "a benchmark reports on stdout and stops on failure"
+)]
+
+#[path = "../tests/support/git_http.rs"]
+mod git_http;
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use git_http::GitHttpServer;
+use repo_source::{FetchOptions, FetchSpec, PullRef, Snapshot};
+
+const FILES: usize = 20_000;
+const FILE_SIZE: usize = 3_000;
+const COMMITS: usize = 1_000;
+const FILES_PER_COMMIT: usize = 5;
+const PR_FORK_BEHIND: usize = 200;
+/// Bump when the generator changes, so the cached repository is rebuilt.
+const GENERATION: &str = "v1";
+
+fn main() {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("repo-source-bench");
+    let origin = root.join("origin.git");
+    let (base, pr) = generate(&root, &origin);
+    let server = GitHttpServer::start(&root);
+    let url = server.url("origin.git");
+
+    // Ours.
+    let scratch = tempfile::tempdir().unwrap();
+    let spec = FetchSpec {
+        url: url.clone(),
+        base: base.clone(),
+        pulls: vec![PullRef {
+            number: 1,
+            sha: pr.clone(),
+        }],
+    };
+    server.reset_counters();
+    let started = Instant::now();
+    let snapshot = Snapshot::fetch_merged(
+        &spec,
+        &FetchOptions {
+            deadline: Some(Instant::now() + Duration::from_secs(600)),
+            progress: false,
+            scratch_parent: Some(scratch.path().to_owned()),
+        },
+    )
+    .unwrap();
+    let content = snapshot
+        .read(".ci-operator.yaml", 1 << 20)
+        .unwrap()
+        .unwrap();
+    let ours = (started.elapsed().as_secs_f64(), server.bytes_sent());
+    assert!(String::from_utf8_lossy(&content).contains("golang-1.22"));
+    let our_tree = snapshot.revision().tree().unwrap().to_owned();
+    drop(snapshot);
+
+    // `git clone` (full), then Prow's merge.
+    let dir = tempfile::tempdir().unwrap();
+    server.reset_counters();
+    let started = Instant::now();
+    git(dir.path(), &["clone", "-q", "--no-checkout", &url, "full"]);
+    let full_dir = dir.path().join("full");
+    let tree = merge_like_prow(&full_dir, &base, &pr);
+    let content = fs_err::read_to_string(full_dir.join(".ci-operator.yaml")).unwrap();
+    let full = (started.elapsed().as_secs_f64(), server.bytes_sent());
+    assert!(content.contains("golang-1.22"));
+    assert_eq!(tree, our_tree, "the full clone's merge differs from ours");
+
+    // Prow's path: blobless, sparse.
+    server.reset_counters();
+    let started = Instant::now();
+    git(
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            "--filter=blob:none",
+            "--no-checkout",
+            &url,
+            "prow",
+        ],
+    );
+    let prow_dir = dir.path().join("prow");
+    git(
+        &prow_dir,
+        &["sparse-checkout", "set", "--no-cone", ".ci-operator.yaml"],
+    );
+    let tree = merge_like_prow(&prow_dir, &base, &pr);
+    let content = fs_err::read_to_string(prow_dir.join(".ci-operator.yaml")).unwrap();
+    let prow = (started.elapsed().as_secs_f64(), server.bytes_sent());
+    assert!(content.contains("golang-1.22"));
+    assert_eq!(tree, our_tree, "Prow's merge differs from ours");
+
+    for (baseline, figures) in [
+        ("git_clone_full_and_merge", full),
+        ("prow_blobless_sparse_and_merge", prow),
+    ] {
+        report(
+            "read_merged_ci_operator_yaml_wall",
+            ours.0,
+            "s",
+            baseline,
+            figures.0,
+        );
+        report(
+            "read_merged_ci_operator_yaml_bytes",
+            ours.1 as f64,
+            "bytes",
+            baseline,
+            figures.1 as f64,
+        );
+    }
+}
+
+fn report(name: &str, value: f64, unit: &str, baseline_name: &str, baseline_value: f64) {
+    println!(
+        "BENCH {{\"bench\":\"fetch\",\"name\":\"{name}\",\"value\":{value},\"unit\":\"{unit}\",\"baseline_name\":\"{baseline_name}\",\"baseline_value\":{baseline_value},\"ratio\":{}}}",
+        value / baseline_value
+    );
+}
+
+/// Prow's clone step after cloning: check out the base, fetch the PR head, merge it.
+fn merge_like_prow(clone: &Path, base: &str, pr: &str) -> String {
+    git(clone, &["checkout", "-q", "--detach", base]);
+    git(clone, &["fetch", "-q", "origin", pr]);
+    git(
+        clone,
+        &["merge", "-q", "--no-ff", "--no-stat", "-m", "merge", pr],
+    );
+    git(clone, &["rev-parse", "HEAD^{tree}"])
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = git_command(dir).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+fn git_command(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Author")
+        .env("GIT_AUTHOR_EMAIL", "author@example.com")
+        .env("GIT_COMMITTER_NAME", "Committer")
+        .env("GIT_COMMITTER_EMAIL", "committer@example.com")
+        .env("GIT_AUTHOR_DATE", "1700000000 +0000")
+        .env("GIT_COMMITTER_DATE", "1700000000 +0000")
+        .args(["-c", "init.defaultBranch=main"]);
+    command
+}
+
+/// A deterministic, fast generator of incompressible bytes (xorshift64*).
+struct Random(u64);
+
+impl Random {
+    fn fill(&mut self, buffer: &mut [u8]) {
+        for chunk in buffer.chunks_mut(8) {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            let value = self.0.wrapping_mul(0x2545_f491_4f6c_dd1d).to_le_bytes();
+            chunk.copy_from_slice(&value[..chunk.len()]);
+        }
+    }
+
+    fn below(&mut self, bound: usize) -> usize {
+        let mut bytes = [0; 8];
+        self.fill(&mut bytes);
+        (u64::from_le_bytes(bytes) % bound as u64) as usize
+    }
+}
+
+fn file_path(index: usize) -> String {
+    format!("src/dir{:03}/file{:03}.bin", index / 100, index % 100)
+}
+
+/// Builds the repository unless the cache has it; returns the base and PR head SHAs.
+fn generate(root: &Path, origin: &Path) -> (String, String) {
+    let marker = root.join("generation");
+    if fs_err::read_to_string(&marker).ok().as_deref() == Some(GENERATION) {
+        return (
+            git(origin, &["rev-parse", "main"]),
+            git(origin, &["rev-parse", "pr"]),
+        );
+    }
+    let started = Instant::now();
+    if root.exists() {
+        fs_err::remove_dir_all(root).unwrap();
+    }
+    fs_err::create_dir_all(root).unwrap();
+    git(root, &["init", "-q", "--bare", "origin.git"]);
+    let mut child = git_command(origin)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut out = BufWriter::new(child.stdin.take().unwrap());
+        let mut random = Random(0x1234_5678_9abc_def1);
+        let mut content = vec![0; FILE_SIZE];
+        let file = |out: &mut BufWriter<_>, path: &str, data: &[u8]| {
+            write!(out, "M 100644 inline {path}\ndata {}\n", data.len()).unwrap();
+            out.write_all(data).unwrap();
+            out.write_all(b"\n").unwrap();
+        };
+        let commit_header = |out: &mut BufWriter<_>, branch: &str, mark: usize, message: &str| {
+            let date = 1_700_000_000 + 60 * mark;
+            write!(
+                out,
+                "commit refs/heads/{branch}\nmark :{mark}\ncommitter Committer <committer@example.com> {date} +0000\ndata {}\n{message}\n",
+                message.len()
+            )
+            .unwrap();
+        };
+        for number in 1..=COMMITS {
+            commit_header(&mut out, "main", number, &format!("commit {number}"));
+            if number == 1 {
+                file(
+                    &mut out,
+                    ".ci-operator.yaml",
+                    b"build_root_image:\n  namespace: openshift\n  name: release\n  tag: golang-1.21\n",
+                );
+                file(
+                    &mut out,
+                    "Dockerfile",
+                    b"FROM registry.ci.openshift.org/openshift/release:golang-1.21\n",
+                );
+                for index in 0..FILES {
+                    random.fill(&mut content);
+                    file(&mut out, &file_path(index), &content);
+                }
+            } else {
+                for _ in 0..FILES_PER_COMMIT {
+                    let index = random.below(FILES);
+                    random.fill(&mut content);
+                    file(&mut out, &file_path(index), &content);
+                }
+            }
+        }
+        // The PR: three commits off `main~200`, touching files main does not touch.
+        let fork = COMMITS - PR_FORK_BEHIND;
+        for step in 1..=3 {
+            let mark = COMMITS + step;
+            commit_header(&mut out, "pr", mark, &format!("pr commit {step}"));
+            if step == 1 {
+                writeln!(out, "from :{fork}").unwrap();
+                file(
+                    &mut out,
+                    ".ci-operator.yaml",
+                    b"build_root_image:\n  namespace: openshift\n  name: release\n  tag: golang-1.22\n",
+                );
+            }
+            random.fill(&mut content);
+            file(&mut out, &format!("pr-only/file{step}.bin"), &content);
+        }
+        out.flush().unwrap();
+    }
+    assert!(child.wait().unwrap().success());
+    git(origin, &["repack", "-q", "-a", "-d", "-b"]);
+    fs_err::write(&marker, GENERATION).unwrap();
+    eprintln!(
+        "generated the benchmark repository in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    (
+        git(origin, &["rev-parse", "main"]),
+        git(origin, &["rev-parse", "pr"]),
+    )
+}
