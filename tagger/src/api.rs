@@ -235,6 +235,15 @@ impl<'a> Cluster<'a> {
         tracing::debug!(method = %request.method(), uri = %request.uri(), "request");
         let response = match self.client.send(request.map(Body::from)).await {
             Ok(response) => response,
+            Err(err @ kube::Error::Auth(_)) => {
+                return Err(Error::Credentials {
+                    verb: target.verb.as_str(),
+                    object: target.object(),
+                    namespace: target.namespace.to_owned(),
+                    source: Box::new(err),
+                });
+            }
+            // Connection refused or reset, TLS handshake, kube's own read timeout: transient.
             Err(err) => {
                 return Ok(Attempt::Retry {
                     failure: Transient::Transport(err),

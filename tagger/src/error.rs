@@ -48,6 +48,21 @@ pub enum Error {
         source: Box<kube::Error>,
     },
 
+    /// The client could not produce credentials for a request (an exec plugin or token file
+    /// failed). Not retried: kube has already tried what the kubeconfig says.
+    #[error("cannot {verb} {object} in namespace {namespace}: no credentials")]
+    Credentials {
+        /// What was asked.
+        verb: &'static str,
+        /// `imagestreamtag release:golang-1.22`.
+        object: String,
+        /// Where.
+        namespace: String,
+        /// What the client reported.
+        #[source]
+        source: Box<kube::Error>,
+    },
+
     /// 401: the credentials were rejected.
     #[error(
         "unauthorized: cannot {verb} {object} in namespace {namespace}: the credentials were rejected"
@@ -204,6 +219,7 @@ impl Error {
             Error::Kubeconfig { .. }
             | Error::NoCredentials { .. }
             | Error::Client { .. }
+            | Error::Credentials { .. }
             | Error::Unauthorized { .. }
             | Error::Forbidden { .. }
             | Error::NotFound { .. }

@@ -425,22 +425,23 @@ pub(crate) async fn run(
         .filter(|_| !request.promote)
         .map(|b| b.reference());
 
-    // Independent reads, sent together: the root, the pipeline tag and (maybe) the cache.
-    let (root, existing, cache) = tokio::join!(
-        cluster.read_source(&request.root),
+    // Independent reads, sent together: the root, the pipeline tag and (maybe) the cache. The
+    // first failure cancels the others, so a missing root is reported at once even while
+    // another read is still retrying.
+    let ((_, root_digest), existing, cache) = tokio::try_join!(
+        async { cluster.read_source(&request.root).await? },
         cluster.get_istag(namespace, &tag_name),
         async {
-            match &cache_ref {
-                Some(cache) => Some(cluster.read_source(cache).await),
-                None => None,
+            match cache_ref {
+                // A cache that does not exist (yet) is a reason to use the root, not an error.
+                Some(cache) => Ok(Some((
+                    cache.clone(),
+                    cluster.read_source(&cache).await?.ok(),
+                ))),
+                None => Ok(None),
             }
         }
-    );
-    let (_, root_digest) = root??;
-    let cache = match (cache_ref, cache) {
-        (Some(r), Some(found)) => Some((r, found?.ok())),
-        _ => None,
-    };
+    )?;
     let (choice, cache_pick) = choose(request, &root_digest, cache);
     let (source, digest) = match cache_pick {
         Some((cache, cache_digest)) => (cache, cache_digest),
@@ -448,7 +449,7 @@ pub(crate) async fn run(
     };
     let wanted = image_stream_image(&source, &digest);
 
-    let (istag, outcome) = match existing? {
+    let (istag, outcome) = match existing {
         Lookup::Found(existing) => (*existing, Outcome::AlreadyPresent),
         Lookup::Missing(_) => {
             cluster.create_stream(namespace).await?;
