@@ -579,11 +579,12 @@ impl Scratch {
             ),
             Status::NoPackReceived { .. } => (0, 0),
         };
-        tracing::info!(
+        tracing::debug!(
             target: "repo_source::fetch",
-            "fetched {objects} objects, {bytes} bytes of pack from `{url}` in {:.2}s",
+            "received {objects} objects, {bytes} bytes of pack from `{url}` in {:.2}s",
             started.elapsed().as_secs_f64()
         );
+        progress.record_pack(u64::from(objects), bytes);
         Ok(())
     }
 
@@ -747,7 +748,17 @@ fn run_with_deadline<T: Send + 'static>(
             None => tick,
         };
         match receiver.recv_timeout(wait) {
-            Ok(result) => return result,
+            Ok(result) => {
+                let (objects, bytes, rounds) = tasks.totals();
+                if rounds > 0 {
+                    tracing::info!(
+                        target: "repo_source::fetch",
+                        "fetched {objects} objects, {bytes} bytes from `{url}` in {rounds} round(s), {:.2}s",
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                return result;
+            }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if options
                     .deadline

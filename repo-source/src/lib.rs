@@ -16,6 +16,27 @@
 //! with an error naming the path and the revision ([`ErrorKind::Refused`]); a missing file is
 //! `Ok(None)`.
 //!
+//! # Errors
+//!
+//! [`Error::kind`] sorts every error into one of three [`ErrorKind`]s, for exit codes:
+//!
+//! - [`ErrorKind::Refused`] — the repository was read, but the file asked for is refused
+//!   ([`Error::UnsafePath`], [`Error::Symlink`], [`Error::Submodule`], [`Error::Directory`],
+//!   [`Error::NotAFile`], [`Error::TooLarge`]): an input problem the user fixes.
+//! - [`ErrorKind::Input`] — the caller's description of the source is unusable
+//!   ([`Error::NoRefs`], [`Error::AmbiguousRefs`], [`Error::NoRefForKey`], [`Error::InvalidRef`],
+//!   [`Error::InvalidKey`], [`Error::InvalidLocation`]).
+//! - [`ErrorKind::Unreadable`] — the repository could not be read: everything else, from a
+//!   missing work tree or revision to an unreachable remote ([`Error::Connect`]), a lost
+//!   connection, a reply that is not git ([`Error::InvalidReply`]), a missing commit
+//!   ([`Error::MissingCommit`]), the deadline ([`Error::Deadline`]) and merge conflicts
+//!   ([`Error::Conflict`]).
+//!
+//! # Logging
+//!
+//! Fetches log through `tracing` (target `repo_source::fetch`): one info line per fetch with
+//! objects, bytes and time; with [`FetchOptions::progress`] also the progress every second.
+//!
 //! It deliberately knows nothing of ci-operator configs or Prow's JSON: it speaks paths,
 //! revisions and bytes ([`CloneRef`] is a plain struct the caller fills from `JOB_SPEC`), and no
 //! gix type appears in its API. It never writes to a repository it did not create. Fetching a

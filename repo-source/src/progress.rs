@@ -5,7 +5,7 @@
 //! registers each task's name, unit and counter, and the thread that waits for the fetch (see
 //! `fetch::run_with_deadline`) logs a snapshot of the counters now and then. No extra thread.
 
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use gix::progress::{
@@ -20,13 +20,38 @@ struct Task {
     counter: StepShared,
 }
 
-/// Every task of one fetch, shared between gix's thread and the waiting thread.
+/// Every task of one fetch, shared between gix's thread and the waiting thread, and the totals
+/// of the packs received for the one summary line.
 #[derive(Clone, Default)]
 pub(crate) struct Tasks {
     tasks: Arc<Mutex<Vec<Task>>>,
+    totals: Arc<Totals>,
+}
+
+#[derive(Default)]
+struct Totals {
+    objects: AtomicU64,
+    bytes: AtomicU64,
+    rounds: AtomicU64,
 }
 
 impl Tasks {
+    /// Adds one received pack to the totals.
+    pub(crate) fn record_pack(&self, objects: u64, bytes: u64) {
+        self.totals.objects.fetch_add(objects, Ordering::Relaxed);
+        self.totals.bytes.fetch_add(bytes, Ordering::Relaxed);
+        self.totals.rounds.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Objects, bytes of pack, and fetch rounds so far.
+    pub(crate) fn totals(&self) -> (u64, u64, u64) {
+        (
+            self.totals.objects.load(Ordering::Relaxed),
+            self.totals.bytes.load(Ordering::Relaxed),
+            self.totals.rounds.load(Ordering::Relaxed),
+        )
+    }
+
     /// The root progress to hand to gix.
     pub(crate) fn root(&self) -> TaskProgress {
         TaskProgress {

@@ -273,3 +273,66 @@ fn a_criss_cross_history_merges_through_a_virtual_base_like_git() {
     assert_eq!(read(&snapshot, "g"), "3\n");
     assert_eq!(crate::repos::state(&bare), before);
 }
+
+/// Collects the messages of `tracing` events on the current thread.
+#[derive(Clone, Default)]
+struct Capture(std::sync::Arc<std::sync::Mutex<Vec<(tracing::Level, String)>>>);
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Message(String);
+        impl tracing::field::Visit for Message {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                if field.name() == "message" {
+                    self.0 = format!("{value:?}");
+                }
+            }
+        }
+        let mut message = Message(String::new());
+        event.record(&mut message);
+        self.0
+            .lock()
+            .unwrap()
+            .push((*event.metadata().level(), message.0));
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn a_fetch_logs_one_summary_line_at_info() {
+    let capture = Capture::default();
+    let scratch = tempfile::tempdir().unwrap();
+    let options = FetchOptions {
+        progress: false,
+        ..options(scratch.path())
+    };
+    let spec = spec(&fixture().file_url(), "base", &[(7, "old")]);
+    tracing::subscriber::with_default(capture.clone(), || Snapshot::fetch_merged(&spec, &options))
+        .unwrap();
+    let lines: Vec<String> = capture
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(level, _)| *level <= tracing::Level::INFO)
+        .map(|(_, message)| redact(message))
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let words: Vec<&str> = lines[0].split(' ').collect();
+    assert_eq!(words[0], "fetched");
+    assert_eq!(words[2], "objects,");
+    assert!(
+        lines[0].contains("bytes from `file://[fixture]/origin.git` in 3 round(s), "),
+        "{}",
+        lines[0]
+    );
+}
