@@ -221,6 +221,8 @@ pub enum BuildCacheSkipped {
     Promote,
     /// The cache imagestreamtag does not exist (yet).
     Missing,
+    /// The cache imagestreamtag exists but has no image.
+    NotResolved,
     /// The cache image has no `io.openshift.ci.from.root` label.
     NoLabel,
     /// The cache was built from another root digest.
@@ -235,6 +237,7 @@ impl std::fmt::Display for BuildCacheSkipped {
         match self {
             BuildCacheSkipped::Promote => f.write_str("promotion jobs never use the build cache"),
             BuildCacheSkipped::Missing => f.write_str("it does not exist"),
+            BuildCacheSkipped::NotResolved => f.write_str("it has no image"),
             BuildCacheSkipped::NoLabel => {
                 write!(f, "its image has no {BUILD_CACHE_ROOT_LABEL} label")
             }

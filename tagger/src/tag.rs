@@ -330,11 +330,14 @@ fn pull_spec_from_tag(istag: &ImageStreamTag, digest: &str) -> Option<String> {
         .cloned()
 }
 
+/// What reading the build cache gave: the tag and its digest, or why it cannot be used.
+type CacheRead = Result<(ImageStreamTag, String), BuildCacheSkipped>;
+
 /// Chooses between the root and its build cache.
 fn choose(
     request: &TagRequest,
     root_digest: &str,
-    cache: Option<(ImageStreamTagReference, Option<(ImageStreamTag, String)>)>,
+    cache: Option<(ImageStreamTagReference, CacheRead)>,
 ) -> (Choice, Option<(ImageStreamTagReference, String)>) {
     let Some((cache, found)) = cache else {
         return match &request.build_cache {
@@ -366,8 +369,9 @@ fn choose(
             None,
         )
     };
-    let Some((istag, cache_digest)) = found else {
-        return skipped(BuildCacheSkipped::Missing);
+    let (istag, cache_digest) = match found {
+        Ok(found) => found,
+        Err(why) => return skipped(why),
     };
     let label = istag
         .labels()
@@ -433,11 +437,17 @@ pub(crate) async fn run(
         cluster.get_istag(namespace, &tag_name),
         async {
             match cache_ref {
-                // A cache that does not exist (yet) is a reason to use the root, not an error.
-                Some(cache) => Ok(Some((
-                    cache.clone(),
-                    cluster.read_source(&cache).await?.ok(),
-                ))),
+                // A cache that does not exist (yet) or has no image is a reason to use the root,
+                // not an error.
+                Some(cache) => {
+                    let found = match cluster.read_source(&cache).await {
+                        Ok(Ok(found)) => Ok(found),
+                        Ok(Err(_not_found)) => Err(BuildCacheSkipped::Missing),
+                        Err(Error::SourceNotResolved { .. }) => Err(BuildCacheSkipped::NotResolved),
+                        Err(err) => return Err(err),
+                    };
+                    Ok(Some((cache, found)))
+                }
                 None => Ok(None),
             }
         }

@@ -373,6 +373,22 @@ async fn build_cache_without_label_or_missing_is_skipped() {
         .unwrap();
     insta::assert_snapshot!(tagged.choice, @"the root, not the build cache build-cache/openshift-ci-tools:main: its image has no io.openshift.ci.from.root label");
     assert_pinned(&fake, "openshift", "release", ROOT_DIGEST);
+
+    let fake = seeded();
+    fake.seed_spec_tag(
+        "build-cache",
+        "openshift-ci-tools",
+        "main",
+        "DockerImage",
+        "",
+        "quay.io/x/cache:main",
+    );
+    let client = super::client(&fake).await;
+    let tagged = tagger::tag(&client, &cache_request(), &options())
+        .await
+        .unwrap();
+    insta::assert_snapshot!(tagged.choice, @"the root, not the build cache build-cache/openshift-ci-tools:main: it has no image");
+    assert_pinned(&fake, "openshift", "release", ROOT_DIGEST);
 }
 
 #[tokio::test]

@@ -253,7 +253,8 @@ impl FakeOpenShift {
         state.ensure_stream(namespace, name, local_lookup);
     }
 
-    /// Tags `stream:tag` from the given source, as a POST of an ImageStreamTag would.
+    /// Tags `stream:tag` from the given source, as a POST of an ImageStreamTag would (resolved
+    /// at once; a `DockerImage` source stays unresolved and is not counted as an import).
     pub(crate) fn seed_spec_tag(
         &self,
         namespace: &str,
@@ -270,7 +271,10 @@ impl FakeOpenShift {
         let generation = state.put_spec_tag(namespace, stream, tag, spec.clone());
         let mut spec = spec;
         spec["generation"] = json!(generation);
+        // Seeding is not a request: a DockerImage source here does not count as an import.
+        let imports = state.imports;
         state.apply_resolution(namespace, stream, tag, &spec, generation);
+        state.imports = imports;
         state.touch(namespace, stream, "MODIFIED");
     }
 
