@@ -563,9 +563,16 @@ impl Scratch {
                 source: None,
             });
         }
-        let outcome = prepare
-            .receive(progress.root(), interrupt)
-            .map_err(|err| classify(url, wants, err, false))?;
+        let outcome = prepare.receive(progress.root(), interrupt).map_err(|err| {
+            match missing_from_local_remote(url, wants) {
+                Some(rev) => Error::MissingCommit {
+                    url: url.clone(),
+                    rev,
+                    source: Some(err.into()),
+                },
+                None => classify(url, wants, err, false),
+            }
+        })?;
         let (objects, bytes) = match &outcome.status {
             Status::Change {
                 write_pack_bundle, ..
@@ -679,6 +686,26 @@ fn classify(url: &str, wants: &[Want], err: gix::Error, connecting: bool) -> Err
     } else {
         Error::Fetch { url, source: err }
     }
+}
+
+/// For a remote on this machine (`file://` or a path), the first wanted SHA its object database
+/// does not have.
+///
+/// `git upload-pack` answers an unknown SHA with an `ERR` line and exits while gix may still be
+/// writing the rest of its request; gix then reports the broken pipe, not the `ERR`. Looking
+/// into the repository itself gives the right answer whichever side of that race gix was on.
+fn missing_from_local_remote(url: &str, wants: &[Want]) -> Option<String> {
+    let parsed = gix::url::parse(gix::bstr::BStr::new(url)).ok()?;
+    if parsed.scheme != gix::url::Scheme::File {
+        return None;
+    }
+    let path = gix::path::from_bstring(parsed.path).ok()?;
+    let repo = gix::open_opts(path, gix::open::Options::isolated()).ok()?;
+    wants
+        .iter()
+        .filter_map(|want| Some((want, ObjectId::from_hex(want.source.as_bytes()).ok()?)))
+        .find(|(_, id)| !repo.has_object(*id))
+        .map(|(want, _)| want.source.clone())
 }
 
 /// Calls `f` on `error` and everything below it, including what an `io::Error` wraps (gix's HTTP
