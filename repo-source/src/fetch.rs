@@ -191,7 +191,12 @@ fn merged(
     let scratch = Scratch::new(url, scratch_parent)?;
     let mut wants = vec![Want::new(&spec.base, "base")];
     for (index, pull) in spec.pulls.iter().enumerate() {
-        wants.push(Want::new(&pull.sha, &format!("pull-{index}")));
+        // Without a SHA, Prow merges whatever the PR's head ref points to.
+        let source = match pull.sha.as_str() {
+            "" => format!("refs/pull/{}/head", pull.number),
+            sha => sha.to_owned(),
+        };
+        wants.push(Want::new(&source, &format!("pull-{index}")));
     }
     scratch.fetch(&wants, Shallow::DepthAtRemote(one()), interrupt, progress)?;
     let base = scratch.resolve(&wants[0])?;
@@ -217,9 +222,13 @@ fn merged(
     let mut onto = base_described.clone();
     let mut merged_prs = Vec::new();
     for (pull, &head) in spec.pulls.iter().zip(&heads) {
+        let sha = match pull.sha.as_str() {
+            "" => head.to_string(),
+            sha => sha.to_owned(),
+        };
         let merge_error = |source: BoxError| Error::Merge {
             pr: pull.number,
-            sha: pull.sha.clone(),
+            sha: sha.clone(),
             onto: onto.clone(),
             source,
         };
@@ -238,7 +247,7 @@ fn merged(
                 History::Unrelated => {
                     return Err(Error::UnrelatedHistories {
                         pr: pull.number,
-                        sha: pull.sha.clone(),
+                        sha: sha.clone(),
                         onto: onto.clone(),
                     });
                 }
@@ -250,7 +259,7 @@ fn merged(
         let labels = gix::merge::blob::builtin_driver::text::Labels {
             ancestor: None,
             current: Some("HEAD".into()),
-            other: Some(pull.sha.as_str().into()),
+            other: Some(sha.as_str().into()),
         };
         let mut outcome = repo
             .merge_commits(current, head, labels, options.into())
@@ -275,7 +284,7 @@ fn merged(
                 .collect();
             return Err(Error::Conflict {
                 pr: pull.number,
-                sha: pull.sha.clone(),
+                sha: sha.clone(),
                 onto,
                 paths: paths.into_iter().collect(),
             });
@@ -287,7 +296,7 @@ fn merged(
             .map_err(|err| merge_error(err.into()))?
             .detach();
         current = write_merge_commit(&repo, tree, current, head).map_err(merge_error)?;
-        merged_prs.push(format!("#{} ({})", pull.number, short_sha(&pull.sha)));
+        merged_prs.push(format!("#{} ({})", pull.number, short_sha(&sha)));
         onto = format!(
             "the merge of PR {} onto {base_described}",
             merged_prs.join(", ")
@@ -466,6 +475,16 @@ impl Want {
         }
     }
 
+    /// Whether the source can only mean one revision: not empty, no refspec syntax (`:`, `+`,
+    /// `^`, `*`), no whitespace.
+    fn is_valid(&self) -> bool {
+        !self.source.is_empty()
+            && !self.source.starts_with(['+', '^'])
+            && !self
+                .source
+                .contains(|c: char| c == ':' || c == '*' || c.is_whitespace())
+    }
+
     fn refspec(&self) -> String {
         format!("+{}:{}", self.source, self.local)
     }
@@ -517,6 +536,13 @@ impl Scratch {
         let url = &self.url;
         let started = Instant::now();
         let connect_error = |err: gix::Error| classify(url, wants, err, true);
+        if let Some(want) = wants.iter().find(|want| !want.is_valid()) {
+            return Err(Error::RevisionNotFound {
+                rev: want.source.clone(),
+                repository: format!("`{url}`"),
+                source: None,
+            });
+        }
         let remote = self
             .repo
             .remote_at(url.as_str())

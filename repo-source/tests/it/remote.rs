@@ -336,3 +336,32 @@ fn a_fetch_logs_one_summary_line_at_info() {
         lines[0]
     );
 }
+
+#[test]
+fn a_revision_that_is_refspec_syntax_is_refused() {
+    for rev in [
+        "",
+        "main:refs/heads/x",
+        "+main",
+        "^main",
+        "refs/heads/*",
+        "a b",
+    ] {
+        let err = fetch_error(&spec(&fixture().file_url(), rev, &[]));
+        assert!(
+            matches!(err, repo_source::Error::RevisionNotFound { .. }),
+            "{rev}: {err:?}"
+        );
+    }
+    let err = fetch_error(&spec(&fixture().file_url(), "main:x", &[]));
+    assert_snapshot!(describe(&err), @"Unreadable: revision `main:x` is not a commit of `file://[fixture]/origin.git`");
+}
+
+#[test]
+fn a_pr_without_sha_merges_its_head_ref() {
+    // The fixture has no `refs/pull/*`, so this shows the ref Prow would fetch.
+    let mut spec = spec(&fixture().file_url(), "base", &[(12, "pr1")]);
+    spec.pulls[0].sha = String::new();
+    let err = fetch_error(&spec);
+    assert_snapshot!(describe(&err), @"Unreadable: `file://[fixture]/origin.git` does not have `refs/pull/12/head`");
+}
