@@ -36,17 +36,18 @@ pub(crate) struct Word {
     pub(crate) at: Location,
 }
 
-/// A global `ARG` (before the first `FROM`).
+/// A global `ARG` (declared before the first `FROM`), one per name of the instruction:
+/// `ARG A=1 B` gives two.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct GlobalArg {
+pub struct GlobalArg {
     pub(crate) name: String,
     /// The default as written (quotes and variables not yet processed).
     pub(crate) default: Option<String>,
 }
 
-/// One stage.
+/// One stage of a [`Dockerfile`]: its `FROM` and the `COPY --from` values it uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Stage {
+pub struct Stage {
     /// The `FROM` image token as written.
     pub(crate) from: Word,
     /// The `AS` name as written.
@@ -55,9 +56,29 @@ pub(crate) struct Stage {
     pub(crate) copies_from: Vec<Word>,
 }
 
-/// A Dockerfile, reduced to what resolution reads.
+/// A Dockerfile, reduced to what resolution reads: the escape character, the global `ARG`s
+/// and each stage's `FROM`, `AS` name and `COPY --from` values, with lines and columns.
+///
+/// ```
+/// let dockerfile = resolver::Dockerfile::parse(
+///     "ARG GO=1.24\n\
+///      FROM registry.ci.openshift.org/ocp/builder:golang-${GO} AS builder\n\
+///      FROM registry.ci.openshift.org/ocp/4.20:base-rhel9\n\
+///      COPY --from=builder /bin/app /bin/app\n",
+/// )
+/// .unwrap();
+/// assert_eq!(dockerfile.global_args()[0].name(), "GO");
+/// assert_eq!(dockerfile.global_args()[0].default(), Some("1.24"));
+/// let builder = &dockerfile.stages()[0];
+/// assert_eq!(builder.from(), "registry.ci.openshift.org/ocp/builder:golang-${GO}");
+/// assert_eq!(builder.name(), Some("builder"));
+/// assert_eq!(builder.from_location().to_string(), "2:6");
+/// assert_eq!(dockerfile.stage_named("BUILDER"), Some(0));
+/// let copies: Vec<&str> = dockerfile.stages()[1].copies_from().map(|(from, _)| from).collect();
+/// assert_eq!(copies, ["builder"]);
+/// ```
 #[derive(Debug, Clone)]
-pub(crate) struct Dockerfile {
+pub struct Dockerfile {
     pub(crate) escape: char,
     pub(crate) global_args: Vec<GlobalArg>,
     pub(crate) stages: Vec<Stage>,
@@ -78,8 +99,15 @@ pub struct SyntaxError {
 }
 
 impl Dockerfile {
-    /// Reads a Dockerfile.
-    pub(crate) fn parse(text: &str) -> Result<Dockerfile, SyntaxError> {
+    /// Reads a Dockerfile. A leading byte order mark is skipped. An instruction the reader
+    /// does not need (anything but `FROM`, `ARG` and `COPY`) that does not parse is ignored,
+    /// and the error kept in [`Dockerfile::recovered`].
+    ///
+    /// # Errors
+    ///
+    /// [`SyntaxError`] when a `FROM`, `ARG` or `COPY` does not parse, or when there is no
+    /// `FROM` at all.
+    pub fn parse(text: &str) -> Result<Dockerfile, SyntaxError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let lines = LineIndex::new(text);
         match parse_dockerfile::parse(text) {
@@ -165,9 +193,65 @@ impl Dockerfile {
         }
     }
 
-    /// The index of the stage named `name` (without case), if any.
-    pub(crate) fn stage_named(&self, name: &str) -> Option<usize> {
+    /// The index of the stage named `name` (without case), if any. When two stages share a
+    /// name, the first one.
+    pub fn stage_named(&self, name: &str) -> Option<usize> {
         self.names.get(&name.to_lowercase()).copied()
+    }
+
+    /// The stages, in file order (stage indexes are positions in this slice).
+    pub fn stages(&self) -> &[Stage] {
+        &self.stages
+    }
+
+    /// The global `ARG`s (before the first `FROM`), in file order.
+    pub fn global_args(&self) -> &[GlobalArg] {
+        &self.global_args
+    }
+
+    /// The escape character: a backslash, or a backtick when a `# escape=` directive says so.
+    pub fn escape(&self) -> char {
+        self.escape
+    }
+
+    /// The parse error of an instruction the reader ignored, if there was one.
+    pub fn recovered(&self) -> Option<&SyntaxError> {
+        self.recovered.as_ref()
+    }
+}
+
+impl Stage {
+    /// The `FROM` image token as written (continuations removed, `ARG`s not expanded).
+    pub fn from(&self) -> &str {
+        &self.from.text
+    }
+
+    /// Where the `FROM` image token starts.
+    pub fn from_location(&self) -> Location {
+        self.from.at
+    }
+
+    /// The `AS` name as written, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The values of the stage's `COPY --from=...` flags as written, in order, each with
+    /// where it starts.
+    pub fn copies_from(&self) -> impl Iterator<Item = (&str, Location)> {
+        self.copies_from.iter().map(|w| (w.text.as_str(), w.at))
+    }
+}
+
+impl GlobalArg {
+    /// The variable's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The default as written (quotes and variables not yet processed), if any.
+    pub fn default(&self) -> Option<&str> {
+        self.default.as_deref()
     }
 }
 

@@ -280,6 +280,38 @@ impl<'a> Expander<'a> {
     }
 }
 
+/// Expands `word` as BuildKit expands a `FROM` line: `$V`, `${V}`, `${V:-w}`, `${V-w}`,
+/// `${V:+w}`, `${V+w}`, `${V:?w}` and `${V?w}` with the variables of `args`, removing quotes
+/// and the `escape` character (a backslash, or [`Dockerfile::escape`](crate::Dockerfile::escape)).
+/// A variable missing from `args` is unset. The result is at most 4096 bytes.
+///
+/// ```
+/// use std::collections::BTreeMap;
+///
+/// let args = BTreeMap::from([("GO".to_owned(), "1.24".to_owned())]);
+/// let image = resolver::expand_arg("registry.ci.openshift.org/ocp/builder:golang-${GO}", '\\', &args);
+/// assert_eq!(image.unwrap(), "registry.ci.openshift.org/ocp/builder:golang-1.24");
+/// assert_eq!(resolver::expand_arg("${OS:-rhel9}", '\\', &args).unwrap(), "rhel9");
+/// assert!(resolver::expand_arg("$OS", '\\', &args).is_err());
+/// ```
+///
+/// # Errors
+///
+/// [`ExpandError`] when a needed variable is unset, a quote or `${` is not closed, the form is
+/// one the resolver does not evaluate (`${#V}`, `${V%s}`...), expansions nest more than 32
+/// levels, or the result would be longer than 4096 bytes.
+pub fn expand_arg(
+    word: &str,
+    escape: char,
+    args: &std::collections::BTreeMap<String, String>,
+) -> Result<String, ExpandError> {
+    let env: Env = args
+        .iter()
+        .map(|(name, value)| (name.clone(), ArgValue::Set(value.clone())))
+        .collect();
+    expand(word, escape, &env)
+}
+
 /// Splits the arguments of an `ARG` instruction into words at unquoted, unescaped whitespace,
 /// keeping quotes and escapes for [`expand`].
 pub(crate) fn split_words(text: &str, escape: char) -> Vec<&str> {

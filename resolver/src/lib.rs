@@ -7,7 +7,10 @@
 //! [`PromotionDockerfile`] (option B, inferred from the promoted Dockerfiles),
 //! [`ProjectImage`] (a build plan) and [`FromRepository`], which chooses between A and B as
 //! `from_repository: true` asks. [`resolve_all`] resolves every root of a config;
-//! [`check_drift`] compares an in-repo root with the Dockerfiles.
+//! [`check_drift`] compares an in-repo root with the Dockerfiles. The pieces of option B are
+//! usable alone, on files from anywhere: [`Dockerfile::parse`] reads a Dockerfile's stages and
+//! global `ARG`s, [`expand_arg`] expands a `FROM` token as BuildKit does, and
+//! [`pullspec_image_stream_tag`] maps a pull spec to the imagestreamtag it names.
 //!
 //! What it deliberately does not do: any IO. It reads files only through the [`RepoFiles`]
 //! trait (the CLI implements it over git; [`InMemoryFiles`] serves tests and other programs),
@@ -42,14 +45,15 @@ mod pullspec;
 mod root;
 mod strategy;
 
-pub use dockerfile::{Location, SyntaxError};
+pub use dockerfile::{Dockerfile, GlobalArg, Location, Stage, SyntaxError};
 pub use drift::{DriftReport, ImageDrift, Verdict, VersionDifference, check_drift};
 pub use error::{Error, ImageFailure, InferenceError, Problem};
-pub use expand::ExpandError;
+pub use expand::{ExpandError, expand_arg};
 pub use files::{
     FileError, FileErrorKind, InMemoryFiles, MAX_DOCKERFILE_BYTES, MAX_IN_REPO_FILE_BYTES,
     RepoFiles,
 };
+pub use pullspec::{PullSpecError, pullspec_image_stream_tag};
 pub use root::{
     BuildPlan, ConfigSource, DockerfileSource, FromDockerfileRequest, ImageBase, InRepoFileSource,
     ResolvedRoot, Source, StageBase, StrategyKind,

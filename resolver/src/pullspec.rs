@@ -28,6 +28,65 @@ pub(crate) enum NotIst {
     Empty,
 }
 
+/// Why a pull spec names no imagestreamtag (see [`pullspec_image_stream_tag`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PullSpecError {
+    /// Another registry than the CI registries and the QCI proxy, or Docker Hub.
+    #[error("the image is not on a CI registry")]
+    NotCiRegistry,
+    /// A `@sha256:...` reference, which names an image, not a tag.
+    #[error("a reference by digest names no imagestreamtag")]
+    Digest,
+    /// On a CI registry, but not in the `<namespace>/<name>[:<tag>]` form.
+    #[error("not an imagestreamtag reference: {why}")]
+    Malformed {
+        /// What the form should be.
+        why: &'static str,
+    },
+    /// The pull spec is empty.
+    #[error("the pull spec is empty")]
+    Empty,
+}
+
+impl From<NotIst> for PullSpecError {
+    fn from(not: NotIst) -> Self {
+        match not {
+            NotIst::NotCiRegistry => PullSpecError::NotCiRegistry,
+            NotIst::Digest => PullSpecError::Digest,
+            NotIst::Malformed(why) => PullSpecError::Malformed { why },
+            NotIst::Empty => PullSpecError::Empty,
+        }
+    }
+}
+
+/// The imagestreamtag an image pull spec names on the CI registries:
+/// `registry.ci.openshift.org/<ns>/<name>[:<tag>]` (and the decommissioned
+/// `registry.svc.ci.openshift.org`) name `<ns>/<name>:<tag>`, the tag defaulting to `latest`;
+/// `quay-proxy.ci.openshift.org/openshift/ci:<ns>_<name>_<tag>` names the same in QCI.
+///
+/// ```
+/// let ist = resolver::pullspec_image_stream_tag(
+///     "registry.ci.openshift.org/ocp/builder:rhel-9-golang-1.24-openshift-4.20",
+/// )
+/// .unwrap();
+/// assert_eq!(ist.to_string(), "ocp/builder:rhel-9-golang-1.24-openshift-4.20");
+/// let qci = resolver::pullspec_image_stream_tag(
+///     "quay-proxy.ci.openshift.org/openshift/ci:ocp_4.20_base-rhel9",
+/// );
+/// assert_eq!(qci.unwrap().to_string(), "ocp/4.20:base-rhel9");
+/// assert_eq!(
+///     resolver::pullspec_image_stream_tag("docker.io/library/golang:1.24"),
+///     Err(resolver::PullSpecError::NotCiRegistry)
+/// );
+/// ```
+///
+/// # Errors
+///
+/// [`PullSpecError`] says why the pull spec names no imagestreamtag.
+pub fn pullspec_image_stream_tag(pullspec: &str) -> Result<ImageStreamTagReference, PullSpecError> {
+    to_image_stream_tag(pullspec).map_err(PullSpecError::from)
+}
+
 /// The imagestreamtag a pull spec names, or why it names none.
 pub(crate) fn to_image_stream_tag(pullspec: &str) -> Result<ImageStreamTagReference, NotIst> {
     if pullspec.is_empty() {

@@ -6,6 +6,7 @@ mod corpus;
 mod corpus_files;
 mod drift;
 mod hostile;
+mod parts;
 
 /// A config from YAML, validated.
 pub(crate) fn config(yaml: &str) -> config_model::ValidConfig {
