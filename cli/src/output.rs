@@ -124,7 +124,10 @@ pub(crate) fn render<T: Serialize>(
 /// YAML that YAML 1.1 readers (kubectl, oc) read back the same: serde-saphyr quotes `"4.10"`
 /// and `"yes"`.
 pub(crate) fn yaml<T: Serialize>(value: &T) -> Result<String, Failure> {
-    serde_saphyr::to_string(value).input()
+    // Plain scalars: long values stay on one line, greppable, as kubectl prints them.
+    let mut options = serde_saphyr::SerializerOptions::default();
+    options.prefer_block_scalars = false;
+    serde_saphyr::to_string_with_options(value, options).input()
 }
 
 /// stderr for log lines, with credentials in URLs redacted (gix and kube log URLs at debug).

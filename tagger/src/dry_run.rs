@@ -44,7 +44,10 @@ pub fn dry_run(request: &TagRequest) -> Result<String, Error> {
 }
 
 fn to_yaml<T: serde::Serialize>(object: &T) -> String {
-    let yaml = serde_saphyr::to_string(object)
+    // Plain scalars only: a folded `>-` block would split the placeholder over two lines.
+    let mut options = serde_saphyr::SerializerOptions::default();
+    options.prefer_block_scalars = false;
+    let yaml = serde_saphyr::to_string_with_options(object, options)
         .expect("the image types serialize to YAML: only strings, bools and maps");
     if yaml.ends_with('\n') {
         yaml

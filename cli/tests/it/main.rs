@@ -3,6 +3,7 @@
 // Test support code panics on purpose when a fixture cannot be built.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cluster;
 mod corpus;
 mod git;
 mod helpers;
