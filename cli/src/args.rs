@@ -7,7 +7,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Decides a job's build root and pins it into the job namespace's `pipeline:root`.
 #[derive(Debug, Parser)]
-#[command(name = "ci-operator", version, about, max_term_width = 100)]
+#[command(
+    name = "ci-operator",
+    version,
+    about = "Decides a job's build root and pins it into the job namespace's pipeline:root",
+    max_term_width = 100
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,

@@ -7,6 +7,7 @@
 mod args;
 mod commands;
 mod exit;
+mod interrupt;
 mod output;
 mod source;
 mod timeout;
@@ -33,7 +34,10 @@ fn main() -> ExitCode {
         }
     };
     output::init_logging(cli.global.verbose, cli.global.quiet);
-    match commands::run(cli) {
+    interrupt::install();
+    let result = commands::run(cli);
+    interrupt::cleanup();
+    match result {
         Ok(status) => status.into(),
         Err(failure) => {
             output::report(&failure);

@@ -211,7 +211,7 @@ impl Repositories {
         let options = FetchOptions {
             deadline: Some(deadline),
             progress: std::io::stderr().is_terminal(),
-            scratch_parent: None,
+            scratch_parent: crate::interrupt::scratch_dir(),
         };
         Repositories {
             source,

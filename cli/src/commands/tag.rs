@@ -165,19 +165,29 @@ fn tag_all(
             Failure::cluster(anyhow::Error::new(e).context("starting the async runtime"))
         })?;
     let tagged = runtime.block_on(async {
-        let client = tagger::client_from(cluster.kubeconfig.as_deref()).await.map_err(tagger_failure)?;
+        let client = tagger::client_from(cluster.kubeconfig.as_deref())
+            .await
+            .map_err(tagger_failure)?;
         let mut tagged = Vec::new();
         for request in &requests {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
-                return Err(Failure::cluster(anyhow!("the deadline (--timeout) passed before pipeline:{} was tagged", request.pipeline_tag)));
+                return Err(Failure::cluster(anyhow!(
+                    "the deadline (--timeout) passed before pipeline:{} was tagged",
+                    request.pipeline_tag
+                )));
             }
-            let options = tagger::Options { timeout: remaining.max(Duration::from_millis(1)), ..Default::default() };
-            let done = tokio::select! {
-                result = tagger::tag(&client, request, &options) => result.map_err(tagger_failure)?,
-                () = interrupted() => return Err(Failure::cluster(anyhow!("interrupted before pipeline:{} was tagged", request.pipeline_tag))),
+            let options = tagger::Options {
+                timeout: remaining.max(Duration::from_millis(1)),
+                ..Default::default()
             };
-            output::note(&format!("pipeline:{} <- {}: {}", done.pipeline_tag, done.source, done.choice));
+            let done = tagger::tag(&client, request, &options)
+                .await
+                .map_err(tagger_failure)?;
+            output::note(&format!(
+                "pipeline:{} <- {}: {}",
+                done.pipeline_tag, done.source, done.choice
+            ));
             tagged.push((request.root.to_string(), done));
         }
         Ok::<_, Failure>(tagged)
@@ -208,28 +218,6 @@ fn report_of(root: String, tagged: Tagged) -> TaggedRoot {
         pull_spec: tagged.pull_spec,
         choice: tagged.choice.to_string(),
         created: tagged.outcome == tagger::Outcome::Created,
-    }
-}
-
-/// Ctrl-C or SIGTERM: the run stops cleanly; the tagger's writes are idempotent, so a re-run
-/// finishes the job.
-async fn interrupted() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(term) => term,
-                Err(_) => return std::future::pending().await,
-            };
-        tokio::select! {
-            _ = ctrl_c => {},
-            _ = term.recv() => {},
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
     }
 }
 

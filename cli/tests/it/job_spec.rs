@@ -265,3 +265,62 @@ fn invalid_job_spec_is_an_input_error() {
       caused by: invalid JOB_SPEC at line 1 column 10: type: invalid type: integer `3`, expected a string
     ");
 }
+
+#[test]
+fn sigterm_during_a_fetch_stops_cleanly_and_removes_scratch_files() {
+    let repo = pr_repo();
+    let server = git_http::GitHttpServer::start(repo.dir.path());
+    server.set_fault(Some((
+        git_http::Fault::Stall(std::time::Duration::from_secs(30)),
+        git_http::FaultOn::Fetch,
+    )));
+    let tmp = tempfile::tempdir().unwrap();
+    let config = repo.dir.path().join("config.yaml");
+    fs_err::write(&config, CONFIG).unwrap();
+    let mut child = ci_operator()
+        .args([
+            "resolve",
+            "--timeout",
+            "60s",
+            "--config",
+            config.to_str().unwrap(),
+        ])
+        .args(["--base-dir", repo.dir.path().join("none").to_str().unwrap()])
+        .env(
+            "JOB_SPEC",
+            job_spec(&repo, &server.url("repo.git"), &[(7, &repo.pr_bump)]),
+        )
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the fetch has created its scratch repository, then interrupt.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while fs_err::read_dir(tmp.path()).unwrap().next().is_none()
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let left: Vec<_> = fs_err::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "scratch files left behind: {left:?}");
+}

@@ -9,6 +9,7 @@ mod git;
 mod helpers;
 mod init;
 mod job_spec;
+mod misc;
 mod prowgen;
 mod resolve;
 mod validate;
