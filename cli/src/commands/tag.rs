@@ -63,6 +63,8 @@ pub(crate) fn run_run(args: &RunArgs, format: OutputFormat) -> Result<ExitStatus
     }
     let mut requests = Vec::new();
     for root in &roots {
+        // How each root was chosen, for the person reading the job's log.
+        output::note(root.to_string().trim_end());
         match request_for(&config, root, args) {
             Some(request) => requests.push(request),
             None => output::note(&format!(

@@ -70,6 +70,9 @@ fn run_tags_the_resolved_root_then_reruns_without_writing() {
     image-registry.openshift-image-registry.svc:5000/ci-op-1/pipeline@sha256:1111111111111111111111111111111111111111111111111111111111111111
     --- stderr
     note: the repository chose the build root openshift/release:rhel-9-release-golang-1.22-openshift-4.17 (.ci-operator.yaml); any namespace is allowed: set --allowed-root-namespaces to limit it
+    pipeline:root <- openshift/release:rhel-9-release-golang-1.22-openshift-4.17
+      strategy: in_repo_file
+      from `.ci-operator.yaml`:2:3 `build_root_image` at the files on disk in `example/repo`
     pipeline:root <- openshift/release:rhel-9-release-golang-1.22-openshift-4.17: the root (no build cache requested)
     ");
     assert_eq!(cluster.fake.imports(), 0, "never an import");
@@ -384,5 +387,8 @@ fn dry_run_needs_no_cluster() {
         type: Local
     --- stderr
     note: the repository chose the build root openshift/release:rhel-9-release-golang-1.22-openshift-4.17 (.ci-operator.yaml); any namespace is allowed: set --allowed-root-namespaces to limit it
+    pipeline:root <- openshift/release:rhel-9-release-golang-1.22-openshift-4.17
+      strategy: in_repo_file
+      from `.ci-operator.yaml`:2:3 `build_root_image` at the files on disk in `example/repo`
     ");
 }
