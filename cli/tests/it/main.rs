@@ -7,7 +7,6 @@ mod cluster;
 mod corpus;
 mod git;
 mod helpers;
-mod hostile;
 mod init;
 mod job_spec;
 mod misc;
