@@ -367,3 +367,267 @@ fn backticked(paths: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The credentials in a URL's userinfo (`https://user:token@host/…`), to keep out of messages.
+///
+/// Errors and log lines of this crate show URLs: the caller's `clone_uri` may carry a token, and
+/// so may the text of gix's errors kept as sources. [`Error::redacted`] replaces the userinfo
+/// with `***` everywhere, sources included, at the boundary of every fetch.
+#[derive(Debug, Clone)]
+pub(crate) struct Secret {
+    /// `user:token@`.
+    userinfo: String,
+    /// The parts worth hiding on their own: the password, and a user name long enough to be a
+    /// token (`https://<token>@github.com/…`).
+    parts: Vec<String>,
+}
+
+impl Secret {
+    /// The secret of `url`, if it has a userinfo.
+    pub(crate) fn of(url: &str) -> Option<Secret> {
+        let (_, rest) = url.split_once("://")?;
+        let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+        let (userinfo, _) = authority.rsplit_once('@')?;
+        let mut parts = Vec::new();
+        match userinfo.split_once(':') {
+            Some((user, password)) => {
+                if !password.is_empty() {
+                    parts.push(password.to_owned());
+                }
+                if user.len() >= 8 {
+                    parts.push(user.to_owned());
+                }
+            }
+            None if userinfo.len() >= 8 => parts.push(userinfo.to_owned()),
+            None => {}
+        }
+        Some(Secret {
+            userinfo: format!("{userinfo}@"),
+            parts,
+        })
+    }
+
+    /// `text` without the secret.
+    pub(crate) fn scrub(&self, text: &str) -> String {
+        let mut text = text.replace(&self.userinfo, "***@");
+        for part in &self.parts {
+            text = text.replace(part.as_str(), "***");
+        }
+        text
+    }
+
+    fn is_in(&self, text: &str) -> bool {
+        text.contains(&self.userinfo) || self.parts.iter().any(|part| text.contains(part.as_str()))
+    }
+}
+
+/// `url` with its userinfo replaced by `***` (`https://***@host/x`).
+pub(crate) fn redact_url(url: &str) -> String {
+    match Secret::of(url) {
+        Some(secret) => secret.scrub(url),
+        None => url.to_owned(),
+    }
+}
+
+/// An error's text with the secret removed, and its sources likewise.
+#[derive(Debug)]
+struct Redacted {
+    message: String,
+    source: Option<Box<Redacted>>,
+}
+
+impl std::fmt::Display for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Redacted {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// `source` itself when no error of its chain shows the secret, else a copy of the chain's text
+/// without it (the types are lost, which only matters to code that already classified it).
+fn scrub_source(source: BoxError, secret: &Secret) -> BoxError {
+    let mut messages = Vec::new();
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
+    while let Some(error) = current {
+        messages.push(error.to_string());
+        if messages.len() > 64 {
+            break;
+        }
+        current = error.source();
+    }
+    if !messages.iter().any(|message| secret.is_in(message)) {
+        return source;
+    }
+    let mut chain: Option<Box<Redacted>> = None;
+    for message in messages.iter().rev() {
+        chain = Some(Box::new(Redacted {
+            message: secret.scrub(message),
+            source: chain,
+        }));
+    }
+    match chain {
+        Some(chain) => chain,
+        None => source,
+    }
+}
+
+impl Error {
+    /// This error with `secret` removed from every field and source.
+    pub(crate) fn redacted(self, secret: Option<&Secret>) -> Error {
+        let Some(secret) = secret else {
+            return self;
+        };
+        let s = |text: String| secret.scrub(&text);
+        let b = |source: BoxError| scrub_source(source, secret);
+        let o = |source: Option<BoxError>| source.map(|source| scrub_source(source, secret));
+        match self {
+            Error::UnsafePath { path, reason } => Error::UnsafePath { path, reason },
+            Error::Symlink {
+                path,
+                entry,
+                revision,
+            } => Error::Symlink {
+                path,
+                entry,
+                revision: s(revision),
+            },
+            Error::Submodule {
+                path,
+                entry,
+                revision,
+            } => Error::Submodule {
+                path,
+                entry,
+                revision: s(revision),
+            },
+            Error::Directory { path, revision } => Error::Directory {
+                path,
+                revision: s(revision),
+            },
+            Error::NotAFile { path, revision } => Error::NotAFile {
+                path,
+                revision: s(revision),
+            },
+            Error::TooLarge {
+                path,
+                revision,
+                size,
+                limit,
+            } => Error::TooLarge {
+                path,
+                revision: s(revision),
+                size,
+                limit,
+            },
+            Error::NoRefs => Error::NoRefs,
+            Error::AmbiguousRefs { reason } => Error::AmbiguousRefs { reason },
+            Error::NoRefForKey { key, cloned } => Error::NoRefForKey { key, cloned },
+            Error::InvalidRef { name, reason } => Error::InvalidRef { name, reason },
+            Error::InvalidKey { key } => Error::InvalidKey { key },
+            Error::InvalidLocation { location, source } => Error::InvalidLocation {
+                location: s(location),
+                source: o(source),
+            },
+            Error::NoWorkTree { path } => Error::NoWorkTree { path },
+            Error::Open { path, source } => Error::Open {
+                path,
+                source: b(source),
+            },
+            Error::RevisionNotFound {
+                rev,
+                repository,
+                source,
+            } => Error::RevisionNotFound {
+                rev,
+                repository: s(repository),
+                source: o(source),
+            },
+            Error::Read {
+                path,
+                revision,
+                source,
+            } => Error::Read {
+                path,
+                revision: s(revision),
+                source: b(source),
+            },
+            Error::ObjectMissing {
+                path,
+                revision,
+                object,
+                remote,
+                source,
+            } => Error::ObjectMissing {
+                path,
+                revision: s(revision),
+                object,
+                remote: remote.map(s),
+                source: o(source),
+            },
+            Error::Io { path, source } => Error::Io { path, source },
+            Error::Scratch { url, source } => Error::Scratch {
+                url: s(url),
+                source: b(source),
+            },
+            Error::Connect { url, source } => Error::Connect {
+                url: s(url),
+                source: b(source),
+            },
+            Error::MissingCommit { url, rev, source } => Error::MissingCommit {
+                url: s(url),
+                rev,
+                source: o(source),
+            },
+            Error::ConnectionLost { url, source } => Error::ConnectionLost {
+                url: s(url),
+                source: b(source),
+            },
+            Error::InvalidReply { url, source } => Error::InvalidReply {
+                url: s(url),
+                source: b(source),
+            },
+            Error::Fetch { url, source } => Error::Fetch {
+                url: s(url),
+                source: b(source),
+            },
+            Error::Deadline { url, waited } => Error::Deadline {
+                url: s(url),
+                waited,
+            },
+            Error::UnrelatedHistories { pr, sha, onto } => Error::UnrelatedHistories {
+                pr,
+                sha,
+                onto: s(onto),
+            },
+            Error::Conflict {
+                pr,
+                sha,
+                onto,
+                paths,
+            } => Error::Conflict {
+                pr,
+                sha,
+                onto: s(onto),
+                paths,
+            },
+            Error::Merge {
+                pr,
+                sha,
+                onto,
+                source,
+            } => Error::Merge {
+                pr,
+                sha,
+                onto: s(onto),
+                source: b(source),
+            },
+        }
+    }
+}

@@ -25,8 +25,10 @@ use tempfile::TempDir;
 
 use crate::error::{BoxError, Error};
 use crate::git::{self, describe};
+use crate::partial::{self, Partial};
 use crate::progress::Tasks;
 use crate::prow::PullRef;
+use crate::session::Session;
 use crate::snapshot::Revision;
 
 /// What to fetch for a PR job's merged revision: where from, the base and the PRs.
@@ -101,20 +103,77 @@ fn check_url(url: &str) -> Result<(), Error> {
     }
 }
 
-/// The merged revision of `spec`.
+/// The merged revision of `spec`, prefetching the objects of `hints` (paths the caller will
+/// read).
+///
+/// From a server that offers partial fetches (protocol v2 with `filter`), only commits, the
+/// trees both sides changed and the objects read are fetched ([`crate::partial`]); the snapshot
+/// fetches what a read needs later. Otherwise, or when the merge needs rename detection or a
+/// virtual merge base, the history is fetched shallow, with all trees and blobs, and merged by
+/// gix's full merge.
 pub(crate) fn fetch_merged(
     spec: &FetchSpec,
     options: &FetchOptions,
+    hints: &[String],
 ) -> Result<(git::Tree, Revision), Error> {
     check_url(&spec.url)?;
     let spec = spec.clone();
+    let hints = hints.to_vec();
     let scratch_parent = options.scratch_parent.clone();
-    run_with_deadline(&spec.url.clone(), options, move |interrupt, progress| {
-        merged(&spec, scratch_parent, interrupt, progress)
-    })
+    let lazy = options.clone();
+    run_with_deadline(
+        &spec.url.clone(),
+        options,
+        true,
+        move |interrupt, progress| {
+            let url = spec.url.as_str();
+            let wants = spec_wants(&spec);
+            check_wants(url, &wants)?;
+            let scratch = Scratch::new(url, scratch_parent.clone())?;
+            let partial = {
+                let remote = remote(&scratch.repo, url, &wants)?;
+                let mut session = Session::connect(&remote, progress)
+                    .map_err(|err| classify(url, &wants, err, true))?;
+                if session.supports_partial() {
+                    partial::merged(
+                        &mut session,
+                        &scratch.repo,
+                        url,
+                        &spec,
+                        &wants,
+                        &hints,
+                        interrupt,
+                        progress,
+                    )?
+                } else {
+                    Partial::Fallback(
+                        "the server does not offer partial fetches (protocol v2 with `filter`)"
+                            .to_owned(),
+                    )
+                }
+            };
+            match partial {
+                Partial::Done(merged) => Ok((
+                    scratch.into_lazy_tree(merged.tree, merged.memory, lazy),
+                    merged.revision,
+                )),
+                Partial::Fallback(reason) => {
+                    tracing::info!(
+                        target: "repo_source::fetch",
+                        "fetching shallow history with all files from `{}` instead of only the files read: {reason}",
+                        crate::error::redact_url(url)
+                    );
+                    drop(scratch);
+                    let scratch = Scratch::new(url, scratch_parent)?;
+                    merged(&spec, scratch, interrupt, progress)
+                }
+            }
+        },
+    )
 }
 
-/// `rev` (a SHA or a ref name) of the repository at `url`, fetched at depth 1.
+/// `rev` (a SHA or a ref name) of the repository at `url`: partially (the commit and its root
+/// tree, the rest fetched by the reads) when the server allows, else at depth 1.
 pub(crate) fn fetch_rev(
     url: &str,
     rev: &str,
@@ -124,9 +183,40 @@ pub(crate) fn fetch_rev(
     let url = url.to_owned();
     let rev = rev.to_owned();
     let scratch_parent = options.scratch_parent.clone();
-    run_with_deadline(&url.clone(), options, move |interrupt, progress| {
-        let scratch = Scratch::new(&url, scratch_parent)?;
+    let lazy = options.clone();
+    run_with_deadline(&url.clone(), options, true, move |interrupt, progress| {
         let wants = [Want::new(&rev, "rev")];
+        check_wants(&url, &wants)?;
+        let scratch = Scratch::new(&url, scratch_parent)?;
+        let partial = {
+            let remote = remote(&scratch.repo, &url, &wants)?;
+            let mut session = Session::connect(&remote, progress)
+                .map_err(|err| classify(&url, &wants, err, true))?;
+            if session.supports_partial() {
+                Some(partial::single(
+                    &mut session,
+                    &scratch.repo,
+                    &url,
+                    &rev,
+                    &wants,
+                    interrupt,
+                    progress,
+                )?)
+            } else {
+                None
+            }
+        };
+        if let Some(merged) = partial {
+            return Ok((
+                scratch.into_lazy_tree(merged.tree, None, lazy),
+                merged.revision,
+            ));
+        }
+        tracing::info!(
+            target: "repo_source::fetch",
+            "fetching `{rev}` with all files from `{}`: the server does not offer partial fetches",
+            crate::error::redact_url(&url)
+        );
         scratch.fetch(&wants, Shallow::DepthAtRemote(one()), interrupt, progress)?;
         let commit = scratch.resolve(&wants[0])?;
         let tree = tree_of(&scratch.repo, commit, &url)?;
@@ -137,6 +227,55 @@ pub(crate) fn fetch_rev(
         );
         Ok((scratch.into_tree(tree, None), revision))
     })
+}
+
+/// The wants of `spec`: the base, then each PR's SHA (or head ref when it has none).
+fn spec_wants(spec: &FetchSpec) -> Vec<Want> {
+    let mut wants = vec![Want::new(&spec.base, "base")];
+    for (index, pull) in spec.pulls.iter().enumerate() {
+        // Without a SHA, Prow merges whatever the PR's head ref points to.
+        let source = match pull.sha.as_str() {
+            "" => format!("refs/pull/{}/head", pull.number),
+            sha => sha.to_owned(),
+        };
+        wants.push(Want::new(&source, &format!("pull-{index}")));
+    }
+    wants
+}
+
+/// Refuses a want that is not one revision.
+fn check_wants(url: &str, wants: &[Want]) -> Result<(), Error> {
+    match wants.iter().find(|want| !want.is_valid()) {
+        Some(want) => Err(Error::RevisionNotFound {
+            rev: want.source.clone(),
+            repository: format!("`{url}`"),
+            source: None,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A remote for `url` in `repo`, fetching no tags, with the crypto provider installed.
+pub(crate) fn remote<'repo>(
+    repo: &'repo gix::Repository,
+    url: &str,
+    wants: &[Want],
+) -> Result<gix::Remote<'repo>, Error> {
+    install_crypto_provider();
+    let invalid = |source: BoxError| Error::InvalidLocation {
+        location: url.to_owned(),
+        source: Some(source),
+    };
+    repo.remote_at(url)
+        .map_err(|err| invalid(err.into()))?
+        .with_fetch_tags(Tags::None)
+        .with_refspecs(
+            wants
+                .iter()
+                .map(|want| gix::bstr::BString::from(want.refspec())),
+            Direction::Fetch,
+        )
+        .map_err(|err| invalid(err.into()))
 }
 
 /// The blob `id` from `url`, for a partial clone that lacks it (needs a server that allows
@@ -152,7 +291,7 @@ pub(crate) fn fetch_blob(
     check_url(url)?;
     let url = url.to_owned();
     let scratch_parent = options.scratch_parent.clone();
-    run_with_deadline(&url.clone(), options, move |interrupt, progress| {
+    run_with_deadline(&url.clone(), options, true, move |interrupt, progress| {
         let scratch = Scratch::new(&url, scratch_parent)?;
         let hex = id.to_string();
         scratch.fetch(
@@ -180,24 +319,15 @@ pub(crate) fn fetch_blob(
     })
 }
 
-/// A fetch's worker: fetch base and PRs, deepen as needed, merge.
+/// The full path: fetch base and PRs shallow with all their files, deepen as needed, merge.
 fn merged(
     spec: &FetchSpec,
-    scratch_parent: Option<PathBuf>,
+    scratch: Scratch,
     interrupt: &AtomicBool,
     progress: &Tasks,
 ) -> Result<(git::Tree, Revision), Error> {
     let url = &spec.url;
-    let scratch = Scratch::new(url, scratch_parent)?;
-    let mut wants = vec![Want::new(&spec.base, "base")];
-    for (index, pull) in spec.pulls.iter().enumerate() {
-        // Without a SHA, Prow merges whatever the PR's head ref points to.
-        let source = match pull.sha.as_str() {
-            "" => format!("refs/pull/{}/head", pull.number),
-            sha => sha.to_owned(),
-        };
-        wants.push(Want::new(&source, &format!("pull-{index}")));
-    }
+    let wants = spec_wants(spec);
     scratch.fetch(&wants, Shallow::DepthAtRemote(one()), interrupt, progress)?;
     let base = scratch.resolve(&wants[0])?;
     let mut heads = Vec::new();
@@ -313,7 +443,7 @@ fn merged(
     Ok((scratch.into_tree(tree, memory), revision))
 }
 
-fn short_sha(sha: &str) -> &str {
+pub(crate) fn short_sha(sha: &str) -> &str {
     sha.get(..7).unwrap_or(sha)
 }
 
@@ -426,7 +556,7 @@ fn ancestors(repo: &gix::Repository, tips: &[ObjectId]) -> Result<HashSet<Object
 
 /// Writes (to memory) the merge commit Prow's `git merge --no-ff -m merge` makes, with fixed
 /// identities and dates: only its tree and parents matter.
-fn write_merge_commit(
+pub(crate) fn write_merge_commit(
     repo: &gix::Repository,
     tree: ObjectId,
     ours: ObjectId,
@@ -460,15 +590,15 @@ fn tree_of(repo: &gix::Repository, commit: ObjectId, url: &str) -> Result<Object
 }
 
 /// One thing to fetch and the scratch ref it lands in.
-struct Want {
+pub(crate) struct Want {
     /// The refspec source: a full SHA or a ref name.
-    source: String,
+    pub(crate) source: String,
     /// `refs/scratch/<name>`.
     local: String,
 }
 
 impl Want {
-    fn new(source: &str, name: &str) -> Self {
+    pub(crate) fn new(source: &str, name: &str) -> Self {
         Want {
             source: source.to_owned(),
             local: format!("refs/scratch/{name}"),
@@ -532,35 +662,11 @@ impl Scratch {
         interrupt: &AtomicBool,
         progress: &Tasks,
     ) -> Result<(), Error> {
-        install_crypto_provider();
         let url = &self.url;
         let started = Instant::now();
         let connect_error = |err: gix::Error| classify(url, wants, err, true);
-        if let Some(want) = wants.iter().find(|want| !want.is_valid()) {
-            return Err(Error::RevisionNotFound {
-                rev: want.source.clone(),
-                repository: format!("`{url}`"),
-                source: None,
-            });
-        }
-        let remote = self
-            .repo
-            .remote_at(url.as_str())
-            .map_err(|err| Error::InvalidLocation {
-                location: url.clone(),
-                source: Some(err.into()),
-            })?
-            .with_fetch_tags(Tags::None)
-            .with_refspecs(
-                wants
-                    .iter()
-                    .map(|want| gix::bstr::BString::from(want.refspec())),
-                Direction::Fetch,
-            )
-            .map_err(|err| Error::InvalidLocation {
-                location: url.clone(),
-                source: Some(err.into()),
-            })?;
+        check_wants(url, wants)?;
+        let remote = remote(&self.repo, url, wants)?;
         let connection = remote.connect(Direction::Fetch).map_err(connect_error)?;
         let prepare = connection
             .prepare_fetch(progress.root(), Default::default())
@@ -614,7 +720,8 @@ impl Scratch {
         };
         tracing::debug!(
             target: "repo_source::fetch",
-            "received {objects} objects, {bytes} bytes of pack from `{url}` in {:.2}s",
+            "received {objects} objects, {bytes} bytes of pack from `{}` in {:.2}s",
+            crate::error::redact_url(url),
             started.elapsed().as_secs_f64()
         );
         progress.record_pack(u64::from(objects), bytes);
@@ -645,11 +752,23 @@ impl Scratch {
     fn into_tree(self, tree: ObjectId, memory: Option<gix::odb::memory::Storage>) -> git::Tree {
         git::Tree::new(self.repo.into_sync(), tree, memory, Some(self.dir))
     }
+
+    /// A tree of a partial fetch, whose reads fetch the objects they miss from the remote.
+    fn into_lazy_tree(
+        self,
+        tree: ObjectId,
+        memory: Option<gix::odb::memory::Storage>,
+        options: FetchOptions,
+    ) -> git::Tree {
+        let url = self.url.clone();
+        git::Tree::new(self.repo.into_sync(), tree, memory, Some(self.dir))
+            .fetching_from(url, options)
+    }
 }
 
 /// Turns a gix fetch error into ours: a missing commit, an unreachable remote, a lost
 /// connection, a reply that is not git's protocol, or another failed fetch.
-fn classify(url: &str, wants: &[Want], err: gix::Error, connecting: bool) -> Error {
+pub(crate) fn classify(url: &str, wants: &[Want], err: gix::Error, connecting: bool) -> Error {
     let invalid_reply = err.is_validation() || err.is_corrupted();
     let mut texts = Vec::new();
     let mut unreachable = false;
@@ -720,7 +839,7 @@ fn classify(url: &str, wants: &[Want], err: gix::Error, connecting: bool) -> Err
 /// `git upload-pack` answers an unknown SHA with an `ERR` line and exits while gix may still be
 /// writing the rest of its request; gix then reports the broken pipe, not the `ERR`. Looking
 /// into the repository itself gives the right answer whichever side of that race gix was on.
-fn missing_from_local_remote(url: &str, wants: &[Want]) -> Option<String> {
+pub(crate) fn missing_from_local_remote(url: &str, wants: &[Want]) -> Option<String> {
     let parsed = gix::url::parse(gix::bstr::BStr::new(url)).ok()?;
     if parsed.scheme != gix::url::Scheme::File {
         return None;
@@ -769,12 +888,16 @@ fn install_crypto_provider() {
 }
 
 /// Runs `job` on its own thread and waits for it until `options.deadline`, logging progress
-/// every second when asked.
-fn run_with_deadline<T: Send + 'static>(
+/// every second when asked, and one summary line (at info level when `summary`, else debug).
+/// Credentials in `url` are redacted from every error and from the log.
+pub(crate) fn run_with_deadline<T: Send + 'static>(
     url: &str,
     options: &FetchOptions,
+    summary: bool,
     job: impl FnOnce(&AtomicBool, &Tasks) -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Error> {
+    let secret = crate::error::Secret::of(url);
+    let shown = crate::error::redact_url(url);
     let started = Instant::now();
     let interrupt = Arc::new(AtomicBool::new(false));
     let tasks = Tasks::default();
@@ -790,7 +913,7 @@ fn run_with_deadline<T: Send + 'static>(
                 let _gone = sender.send(job(&interrupt, &tasks));
             })
             .map_err(|err| Error::Scratch {
-                url: url.to_owned(),
+                url: shown.clone(),
                 source: err.into(),
             })?;
     }
@@ -803,14 +926,19 @@ fn run_with_deadline<T: Send + 'static>(
         match receiver.recv_timeout(wait) {
             Ok(result) => {
                 let (objects, bytes, rounds) = tasks.totals();
-                if rounds > 0 {
+                let seconds = started.elapsed().as_secs_f64();
+                if rounds > 0 && summary {
                     tracing::info!(
                         target: "repo_source::fetch",
-                        "fetched {objects} objects, {bytes} bytes from `{url}` in {rounds} round(s), {:.2}s",
-                        started.elapsed().as_secs_f64()
+                        "fetched {objects} objects, {bytes} bytes from `{shown}` in {rounds} round(s), {seconds:.2}s",
+                    );
+                } else if rounds > 0 {
+                    tracing::debug!(
+                        target: "repo_source::fetch",
+                        "fetched {objects} objects, {bytes} bytes from `{shown}` in {rounds} round(s), {seconds:.2}s",
                     );
                 }
-                return result;
+                return result.map_err(|err| err.redacted(secret.as_ref()));
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if options
@@ -819,7 +947,7 @@ fn run_with_deadline<T: Send + 'static>(
                 {
                     interrupt.store(true, Ordering::Relaxed);
                     return Err(Error::Deadline {
-                        url: url.to_owned(),
+                        url: shown,
                         waited: started.elapsed(),
                     });
                 }
@@ -829,7 +957,7 @@ fn run_with_deadline<T: Send + 'static>(
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 return Err(Error::Fetch {
-                    url: url.to_owned(),
+                    url: shown,
                     source: "the fetch stopped without a result (it panicked)".into(),
                 });
             }

@@ -17,6 +17,9 @@ pub(crate) struct Tree {
     memory: Option<Storage>,
     /// Where to fetch blobs that a partial clone does not have, and within which limits.
     promisor: Option<Promisor>,
+    /// For a scratch repository of a partial fetch: where to fetch the trees and blobs a read
+    /// needs, into this repository.
+    lazy: Option<Lazy>,
     /// The scratch directory of a fetch, removed when the tree is dropped. Declared last so the
     /// repository is closed before the directory is removed.
     _scratch: Option<TempDir>,
@@ -25,6 +28,13 @@ pub(crate) struct Tree {
 struct Promisor {
     url: String,
     options: FetchOptions,
+}
+
+struct Lazy {
+    url: String,
+    options: FetchOptions,
+    /// One fetch at a time: concurrent reads of the same path would fetch it twice.
+    lock: std::sync::Mutex<()>,
 }
 
 /// The short form of an id used in descriptions.
@@ -53,8 +63,37 @@ impl Tree {
             root,
             memory,
             promisor: None,
+            lazy: None,
             _scratch: scratch,
         }
+    }
+
+    /// Makes reads fetch the trees and blobs they miss from `url`, by id, into this (scratch)
+    /// repository.
+    pub(crate) fn fetching_from(mut self, url: String, options: FetchOptions) -> Self {
+        self.lazy = Some(Lazy {
+            url,
+            options,
+            lock: std::sync::Mutex::new(()),
+        });
+        self
+    }
+
+    /// Fetches, in as few rounds as their depth needs, the trees and blobs of `paths` that a
+    /// partial fetch left out. Does nothing for other trees.
+    pub(crate) fn prefetch(&self, paths: &[&str]) -> Result<(), Error> {
+        let Some(lazy) = &self.lazy else {
+            return Ok(());
+        };
+        let _one_at_a_time = lazy.lock.lock().unwrap_or_else(|err| err.into_inner());
+        crate::partial::prefetch_paths(
+            &self.repo,
+            self.memory.clone(),
+            self.root,
+            &lazy.url,
+            paths.iter().map(|path| (*path).to_owned()).collect(),
+            &lazy.options,
+        )
     }
 
     /// `HEAD` of the git repository in `dir`.
@@ -155,9 +194,23 @@ impl Tree {
         request: &Request<'_>,
     ) -> Result<Vec<u8>, Error> {
         if !repo.has_object(id) {
-            return self
-                .fetch_missing(id, request)?
-                .map_err(|size| request.too_large(size));
+            if let Some(lazy) = &self.lazy {
+                let _one_at_a_time = lazy.lock.lock().unwrap_or_else(|err| err.into_inner());
+                if !repo.has_object(id) {
+                    crate::partial::fetch_objects(
+                        &self.repo,
+                        &lazy.url,
+                        vec![id],
+                        Some(request.max_bytes),
+                        &lazy.options,
+                    )?
+                    .map_err(|size| request.too_large(size))?;
+                }
+            } else {
+                return self
+                    .fetch_missing(id, request)?
+                    .map_err(|size| request.too_large(size));
+            }
         }
         let header = repo
             .find_header(id)
@@ -169,8 +222,9 @@ impl Tree {
         Ok(blob.take_data())
     }
 
-    /// Fails unless the tree `id` is present: a tree missing from a partial clone (a `tree:0`
-    /// filter) is not fetched, because a path needs a chain of them.
+    /// Fails unless the tree `id` is present or fetched: a partial fetch of ours fetches it by
+    /// id; a tree missing from a partial clone of someone else's (a `tree:0` filter) is not
+    /// fetched, because a path needs a chain of them.
     fn ensure_present(
         &self,
         repo: &gix::Repository,
@@ -178,6 +232,20 @@ impl Tree {
         request: &Request<'_>,
     ) -> Result<(), Error> {
         if repo.has_object(id) {
+            return Ok(());
+        }
+        if let Some(lazy) = &self.lazy {
+            let _one_at_a_time = lazy.lock.lock().unwrap_or_else(|err| err.into_inner());
+            if !repo.has_object(id) {
+                crate::partial::fetch_objects(
+                    &self.repo,
+                    &lazy.url,
+                    vec![id],
+                    None,
+                    &lazy.options,
+                )?
+                .map_err(|size| request.too_large(size))?;
+            }
             return Ok(());
         }
         Err(Error::ObjectMissing {
@@ -206,8 +274,12 @@ impl Tree {
         let Some(promisor) = &self.promisor else {
             return Err(missing(None, None));
         };
-        fetch::fetch_blob(&promisor.url, id, request.max_bytes, &promisor.options)
-            .map_err(|err| missing(Some(promisor.url.clone()), Some(err.into())))
+        fetch::fetch_blob(&promisor.url, id, request.max_bytes, &promisor.options).map_err(|err| {
+            missing(
+                Some(crate::error::redact_url(&promisor.url)),
+                Some(err.into()),
+            )
+        })
     }
 }
 

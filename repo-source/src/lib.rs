@@ -60,10 +60,13 @@ mod disk;
 mod error;
 mod fetch;
 mod git;
+mod partial;
 mod path;
 mod progress;
 mod prow;
+mod session;
 mod snapshot;
+mod tree_merge;
 
 pub use error::{Error, ErrorKind, UnsafePathReason};
 pub use fetch::{FetchOptions, FetchSpec};

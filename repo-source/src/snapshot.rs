@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::error::{BoxError, Error};
+use crate::error::{BoxError, Error, Secret};
 use crate::fetch::{self, FetchOptions, FetchSpec};
 use crate::path::RepoPath;
 use crate::{disk, git};
@@ -43,6 +43,19 @@ impl Revision {
     /// #12 (def4567) onto 1a2b3c4 from `https://github.com/org/repo.git` ``.
     pub fn description(&self) -> &str {
         &self.description
+    }
+}
+
+impl Revision {
+    /// This revision with `secret` removed from its description.
+    pub(crate) fn redacted(self, secret: Option<&Secret>) -> Self {
+        match secret {
+            Some(secret) => Revision {
+                description: secret.scrub(&self.description),
+                ..self
+            },
+            None => self,
+        }
     }
 }
 
@@ -129,28 +142,70 @@ impl Snapshot {
     /// `rev` of the repository at `location`: a local path (see [`Snapshot::local`]) or a
     /// `file://`, `http://` or `https://` URL, from which only `rev` (a SHA or a ref name) is
     /// fetched, shallow, into a scratch directory.
+    ///
+    /// From a server that offers partial fetches (protocol v2 with `filter`, as GitHub does),
+    /// only the commit and its root tree are fetched; each read then fetches the trees and the
+    /// blob on its path, by id (see [`Snapshot::prefetch`]).
     pub fn open_at(location: &str, rev: &str, options: &FetchOptions) -> Result<Snapshot, Error> {
-        match fetch::Location::parse(location)? {
+        let secret = Secret::of(location);
+        let redact = |err: Error| err.redacted(secret.as_ref());
+        match fetch::Location::parse(location).map_err(redact)? {
             fetch::Location::Path(path) => Snapshot::local(&path, rev),
             fetch::Location::Url(url) => {
-                let (tree, revision) = fetch::fetch_rev(&url, rev, options)?;
+                let (tree, revision) = fetch::fetch_rev(&url, rev, options).map_err(redact)?;
                 Ok(Snapshot {
                     source: Source::Git(Box::new(tree)),
-                    revision,
+                    revision: revision.redacted(secret.as_ref()),
                 })
             }
         }
     }
 
     /// The merged revision of a PR job, from its remote: the base commit with each PR merged
-    /// onto it in order, as Prow's clone step does (`git merge --no-ff`), made in memory from a
-    /// shallow fetch. With no PRs, the base commit.
+    /// onto it in order, as Prow's clone step does (`git merge --no-ff`), made in memory. With no
+    /// PRs, the base commit.
+    ///
+    /// From a server that offers partial fetches (protocol v2 with `filter`, as GitHub does),
+    /// this fetches commits without files to find each merge base, then only the trees that both
+    /// sides of a merge changed (and the blobs both changed, to merge them); the merged tree is
+    /// the one `git merge` writes. Each [`Snapshot::read`] then fetches the trees and the blob on
+    /// its path that are not here yet, by id, in one round each. A merge that needs rename
+    /// detection or a virtual merge base (see the crate docs), or a server without partial
+    /// fetches, takes the full path instead: a shallow fetch with all files, deepened to the
+    /// merge bases, merged by gix's full merge. A conflict anywhere fails the merge, as in git.
     pub fn fetch_merged(spec: &FetchSpec, options: &FetchOptions) -> Result<Snapshot, Error> {
-        let (tree, revision) = fetch::fetch_merged(spec, options)?;
+        Snapshot::fetch_merged_for(spec, options, &[])
+    }
+
+    /// [`Snapshot::fetch_merged`], fetching the files at `paths` in the same connection, in as
+    /// few rounds as the deepest path has directories (one for files at the root). Name the
+    /// files that will be read (`.ci-operator.yaml`, the Dockerfiles): other reads still work,
+    /// each fetching what it misses. Missing, refused or unparsable paths are skipped here and
+    /// reported by their reads; a blob over 16 MiB is left for its read, which refuses it by size.
+    pub fn fetch_merged_for(
+        spec: &FetchSpec,
+        options: &FetchOptions,
+        paths: &[&str],
+    ) -> Result<Snapshot, Error> {
+        let secret = Secret::of(&spec.url);
+        let hints: Vec<String> = paths.iter().map(|path| (*path).to_owned()).collect();
+        let (tree, revision) = fetch::fetch_merged(spec, options, &hints)
+            .map_err(|err| err.redacted(secret.as_ref()))?;
         Ok(Snapshot {
             source: Source::Git(Box::new(tree)),
-            revision,
+            revision: revision.redacted(secret.as_ref()),
         })
+    }
+
+    /// Fetches now, in one connection and as few rounds as possible, the files at `paths` that a
+    /// partial fetch left out, so that reading them costs no more round trips. Does nothing for
+    /// a snapshot that has all its files. Paths that are absent or refused are skipped: their
+    /// reads say why.
+    pub fn prefetch(&self, paths: &[&str]) -> Result<(), Error> {
+        match &self.source {
+            Source::Disk(_) => Ok(()),
+            Source::Git(tree) => tree.prefetch(paths),
+        }
     }
 
     /// The revision this snapshot shows.
