@@ -74,6 +74,43 @@ fn main() {
         "ratio": round(ours.as_secs_f64() / baseline.as_secs_f64()),
     });
     println!("BENCH {report}");
+
+    // The same on every core, as `ci-operator validate` does (files are independent).
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let chunk = count.div_ceil(threads);
+    let parallel = |work: &(dyn Fn(&[u8]) + Sync)| {
+        std::thread::scope(|scope| {
+            for part in documents.chunks(chunk) {
+                scope.spawn(move || part.iter().for_each(|bytes| work(bytes)));
+            }
+        });
+    };
+    let parse_only = |bytes: &[u8]| {
+        let text = std::str::from_utf8(bytes).unwrap();
+        let value: serde_json::Value =
+            serde_saphyr::from_str_with_options(text, config_model::parse::options()).unwrap();
+        black_box(value);
+    };
+    let validate = |bytes: &[u8]| {
+        let config = config_model::parse_config_bytes(bytes).unwrap();
+        let _ = black_box(config_model::validate_config(config));
+    };
+    let mut baseline = Duration::MAX;
+    let mut ours = Duration::MAX;
+    for _ in 0..RUNS {
+        baseline = baseline.min(time(|| parallel(&parse_only)));
+        ours = ours.min(time(|| parallel(&validate)));
+    }
+    let report = serde_json::json!({
+        "bench": "validate",
+        "name": format!("validate corpus x {count} on {threads} threads"),
+        "value": round(per_second(ours)),
+        "unit": "files/s",
+        "baseline_name": format!("parse into generic value on {threads} threads"),
+        "baseline_value": round(per_second(baseline)),
+        "ratio": round(ours.as_secs_f64() / baseline.as_secs_f64()),
+    });
+    println!("BENCH {report}");
 }
 
 fn time(run: impl FnOnce()) -> Duration {
