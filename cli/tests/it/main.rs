@@ -7,6 +7,7 @@ mod cluster;
 mod corpus;
 mod git;
 mod helpers;
+mod hostile;
 mod init;
 mod job_spec;
 mod misc;
