@@ -631,3 +631,6 @@ impl Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

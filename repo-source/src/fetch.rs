@@ -121,55 +121,59 @@ pub(crate) fn fetch_merged(
     let hints = hints.to_vec();
     let scratch_parent = options.scratch_parent.clone();
     let lazy = options.clone();
-    run_with_deadline(
-        &spec.url.clone(),
-        options,
-        true,
-        move |interrupt, progress| {
-            let url = spec.url.as_str();
-            let wants = spec_wants(&spec);
-            check_wants(url, &wants)?;
-            let scratch = Scratch::new(url, scratch_parent.clone())?;
-            let partial = {
-                let remote = remote(&scratch.repo, url, &wants)?;
-                let mut session = Session::connect(&remote, progress)
-                    .map_err(|err| classify(url, &wants, err, true))?;
-                if session.supports_partial() {
-                    partial::merged(
-                        &mut session,
-                        &scratch.repo,
-                        url,
-                        &spec,
-                        &wants,
-                        &hints,
-                        interrupt,
-                        progress,
-                    )?
-                } else {
-                    Partial::Fallback(
-                        "the server does not offer partial fetches (protocol v2 with `filter`)"
-                            .to_owned(),
-                    )
-                }
-            };
-            match partial {
-                Partial::Done(merged) => Ok((
+    let url = spec.url.clone();
+    let (result, fallback) = run_with_deadline(&url, options, true, move |interrupt, progress| {
+        let url = spec.url.as_str();
+        let wants = spec_wants(&spec);
+        check_wants(url, &wants)?;
+        let scratch = Scratch::new(url, scratch_parent.clone())?;
+        let partial = {
+            let remote = remote(&scratch.repo, url, &wants)?;
+            let mut session = Session::connect(&remote, progress)
+                .map_err(|err| classify(url, &wants, err, true))?;
+            if session.supports_partial() {
+                partial::merged(
+                    &mut session,
+                    &scratch.repo,
+                    url,
+                    &spec,
+                    &wants,
+                    &hints,
+                    interrupt,
+                    progress,
+                )?
+            } else {
+                Partial::Fallback(
+                    "the server does not offer partial fetches (protocol v2 with `filter`)"
+                        .to_owned(),
+                )
+            }
+        };
+        match partial {
+            Partial::Done(merged) => Ok((
+                Ok((
                     scratch.into_lazy_tree(merged.tree, merged.memory, lazy),
                     merged.revision,
                 )),
-                Partial::Fallback(reason) => {
-                    tracing::info!(
-                        target: "repo_source::fetch",
-                        "fetching shallow history with all files from `{}` instead of only the files read: {reason}",
-                        crate::error::redact_url(url)
-                    );
-                    drop(scratch);
-                    let scratch = Scratch::new(url, scratch_parent)?;
-                    merged(&spec, scratch, interrupt, progress)
-                }
+                None,
+            )),
+            Partial::Fallback(reason) => {
+                drop(scratch);
+                let full = Scratch::new(url, scratch_parent)
+                    .and_then(|scratch| merged(&spec, scratch, interrupt, progress));
+                Ok((full, Some(reason)))
             }
-        },
-    )
+        }
+    })?;
+    // Logged here, on the caller's thread, like the summary line.
+    if let Some(reason) = fallback {
+        tracing::info!(
+            target: "repo_source::fetch",
+            "fetched shallow history with all files from `{}` instead of only the files read: {reason}",
+            crate::error::redact_url(&url)
+        );
+    }
+    result.map_err(|err| err.redacted(crate::error::Secret::of(&url).as_ref()))
 }
 
 /// `rev` (a SHA or a ref name) of the repository at `url`: partially (the commit and its root
@@ -212,7 +216,7 @@ pub(crate) fn fetch_rev(
                 merged.revision,
             ));
         }
-        tracing::info!(
+        tracing::debug!(
             target: "repo_source::fetch",
             "fetching `{rev}` with all files from `{}`: the server does not offer partial fetches",
             crate::error::redact_url(&url)

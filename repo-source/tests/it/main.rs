@@ -7,6 +7,8 @@
 #[path = "../support/git_http.rs"]
 mod git_http;
 
+mod credentials;
+mod equivalence;
 mod http;
 mod job_specs;
 mod local;
