@@ -33,6 +33,12 @@ pub(crate) fn read(root: &Path, request: &Request<'_>) -> Result<Option<Vec<u8>>
         let last = index + 1 == components.len();
         if !last {
             if kind.is_dir() {
+                // A directory with its own `.git` is a checked-out submodule (or a nested
+                // repository): another repository's files, which are refused as they are when
+                // read through git.
+                if std::fs::symlink_metadata(current.join(".git")).is_ok() {
+                    return Err(request.submodule(index));
+                }
                 continue;
             }
             // A file where a directory is expected: there is no such path.

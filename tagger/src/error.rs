@@ -25,9 +25,9 @@ pub enum Error {
     Kubeconfig {
         /// The file.
         path: PathBuf,
-        /// Why.
+        /// Why, without the file's content.
         #[source]
-        source: Box<kube::config::KubeconfigError>,
+        source: KubeconfigProblem,
     },
 
     /// No kubeconfig and no in-cluster service account.
@@ -35,9 +35,9 @@ pub enum Error {
         "cannot find cluster credentials: no usable KUBECONFIG or ~/.kube/config, and not running in a cluster"
     )]
     NoCredentials {
-        /// Both failures, as kube reports them.
+        /// Why the kubeconfig could not be used, without its content.
         #[source]
-        source: Box<kube::config::InferConfigError>,
+        source: KubeconfigProblem,
     },
 
     /// The client could not be built from a valid configuration (TLS setup, proxy).
@@ -296,5 +296,45 @@ pub(crate) fn format_duration(d: Duration) -> String {
         (0, m, s) => format!("{m}m{s}s"),
         (h, 0, 0) => format!("{h}h"),
         (h, m, s) => format!("{h}h{m}m{s}s"),
+    }
+}
+
+/// Why a kubeconfig could not be used, saying nothing of its content: a kubeconfig holds
+/// tokens, and kube's YAML errors quote the lines around the problem.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct KubeconfigProblem(String);
+
+impl KubeconfigProblem {
+    /// Describes `error` by its kind and position only.
+    pub(crate) fn new(error: &kube::config::KubeconfigError) -> Self {
+        use kube::config::KubeconfigError;
+        KubeconfigProblem(match error {
+            KubeconfigError::Parse(parse) => match parse.location() {
+                Some(location) => format!(
+                    "not valid kubeconfig YAML at line {}, column {} (its content is not shown: a kubeconfig holds credentials)",
+                    location.line(),
+                    location.column()
+                ),
+                None => "not valid kubeconfig YAML (its content is not shown: a kubeconfig holds credentials)".to_owned(),
+            },
+            // The other variants name paths, contexts and URLs, never credentials.
+            other => other.to_string(),
+        })
+    }
+
+    /// The kubeconfig failure inside kube's "could not infer a config" error.
+    pub(crate) fn inferred(error: &kube::config::InferConfigError) -> Self {
+        match std::error::Error::source(error)
+            .and_then(|s| s.downcast_ref::<kube::config::KubeconfigError>())
+        {
+            Some(kubeconfig) => KubeconfigProblem(format!(
+                "not in a cluster, and no usable KUBECONFIG or ~/.kube/config: {}",
+                KubeconfigProblem::new(kubeconfig).0
+            )),
+            None => KubeconfigProblem(
+                "not in a cluster, and no usable KUBECONFIG or ~/.kube/config".to_owned(),
+            ),
+        }
     }
 }

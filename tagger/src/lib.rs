@@ -45,7 +45,7 @@ use std::time::Duration;
 use config_model::ImageStreamTagReference;
 
 pub use dry_run::dry_run;
-pub use error::{ApiStatus, Error, ErrorKind, Transient};
+pub use error::{ApiStatus, Error, ErrorKind, KubeconfigProblem, Transient};
 pub use tag::BUILD_CACHE_ROOT_LABEL;
 pub use types::ObjectReference;
 
@@ -281,7 +281,7 @@ pub async fn client_from(kubeconfig: Option<&Path>) -> Result<kube::Client, Erro
         Some(path) => {
             let kubeconfig_error = |source| Error::Kubeconfig {
                 path: path.to_owned(),
-                source: Box::new(source),
+                source: KubeconfigProblem::new(&source),
             };
             let file = Kubeconfig::read_from(path).map_err(kubeconfig_error)?;
             kube::Config::from_custom_kubeconfig(file, &KubeConfigOptions::default())
@@ -291,7 +291,7 @@ pub async fn client_from(kubeconfig: Option<&Path>) -> Result<kube::Client, Erro
         None => kube::Config::infer()
             .await
             .map_err(|source| Error::NoCredentials {
-                source: Box::new(source),
+                source: KubeconfigProblem::inferred(&source),
             })?,
     };
     config.default_retry = false;
