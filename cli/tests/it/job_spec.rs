@@ -277,7 +277,7 @@ fn sigterm_during_a_fetch_stops_cleanly_and_removes_scratch_files() {
     let tmp = tempfile::tempdir().unwrap();
     let config = repo.dir.path().join("config.yaml");
     fs_err::write(&config, CONFIG).unwrap();
-    let mut child = ci_operator()
+    let child = ci_operator()
         .args([
             "resolve",
             "--timeout",
