@@ -4,10 +4,16 @@
 //! of incompressible blobs and 1 000 commits, whose PR forks 200 commits behind the base; serves
 //! it over HTTP with `git http-backend`; and measures, in one run, the wall time and the bytes the
 //! server sent for:
-//! - ours: `Snapshot::fetch_merged` (shallow fetch, deepening, merge in memory) and one read;
+//! - ours: `Snapshot::fetch_merged_for` naming `.ci-operator.yaml` (a partial fetch: commits
+//!   without trees to find the merge base, the root trees, the blob; merge in memory, reading
+//!   only the trees both sides changed) and one read; also without naming the path (the read
+//!   then fetches its blob on a connection of its own);
 //! - `git clone` (full) + fetch the PR + `git merge --no-ff`;
 //! - Prow's path: `git clone --filter=blob:none --no-checkout` + sparse checkout of
 //!   `.ci-operator.yaml` + checkout + fetch the PR + `git merge --no-ff`.
+//!
+//! - the least a client must fetch: the objects this merge and read need (see `least_needed`),
+//!   as the smallest pack git makes of exactly them.
 //!
 //! Prints one `BENCH {...}` JSON line per metric and baseline on stdout.
 #![allow(
@@ -48,7 +54,7 @@ fn main() {
     let server = GitHttpServer::start(&root);
     let url = server.url("origin.git");
 
-    // Ours.
+    // Ours, as the CLI should call it: the paths it will read named up front.
     let scratch = tempfile::tempdir().unwrap();
     let spec = FetchSpec {
         url: url.clone(),
@@ -58,25 +64,45 @@ fn main() {
             sha: pr.clone(),
         }],
     };
+    let options = FetchOptions {
+        deadline: Some(Instant::now() + Duration::from_secs(600)),
+        progress: false,
+        scratch_parent: Some(scratch.path().to_owned()),
+    };
     server.reset_counters();
     let started = Instant::now();
-    let snapshot = Snapshot::fetch_merged(
-        &spec,
-        &FetchOptions {
-            deadline: Some(Instant::now() + Duration::from_secs(600)),
-            progress: false,
-            scratch_parent: Some(scratch.path().to_owned()),
-        },
-    )
-    .unwrap();
+    let snapshot = Snapshot::fetch_merged_for(&spec, &options, &[".ci-operator.yaml"]).unwrap();
     let content = snapshot
         .read(".ci-operator.yaml", 1 << 20)
         .unwrap()
         .unwrap();
     let ours = (started.elapsed().as_secs_f64(), server.bytes_sent());
+    let our_requests = server.requests();
     assert!(String::from_utf8_lossy(&content).contains("golang-1.22"));
     let our_tree = snapshot.revision().tree().unwrap().to_owned();
     drop(snapshot);
+
+    // Ours without naming the path: the read fetches its blob on a connection of its own.
+    server.reset_counters();
+    let started = Instant::now();
+    let snapshot = Snapshot::fetch_merged(&spec, &options).unwrap();
+    let content = snapshot
+        .read(".ci-operator.yaml", 1 << 20)
+        .unwrap()
+        .unwrap();
+    let unhinted = (started.elapsed().as_secs_f64(), server.bytes_sent());
+    assert!(String::from_utf8_lossy(&content).contains("golang-1.22"));
+    assert_eq!(snapshot.revision().tree(), Some(our_tree.as_str()));
+    drop(snapshot);
+
+    // The least a client must fetch: the objects this merge and read need, in the smallest pack
+    // git makes of exactly them.
+    let (least_objects, least) = least_needed(&origin, &base, &pr, ".ci-operator.yaml");
+    eprintln!(
+        "ours: {} bytes in {our_requests} HTTP requests; without the path named: {} bytes; \
+         the objects the merge and the read need: {least_objects}, {least} bytes as one pack",
+        ours.1, unhinted.1
+    );
 
     // `git clone` (full), then Prow's merge.
     let dir = tempfile::tempdir().unwrap();
@@ -115,6 +141,27 @@ fn main() {
     assert!(content.contains("golang-1.22"));
     assert_eq!(tree, our_tree, "Prow's merge differs from ours");
 
+    report(
+        "read_merged_ci_operator_yaml_bytes",
+        ours.1 as f64,
+        "bytes",
+        "least_needed_objects_as_one_pack",
+        least as f64,
+    );
+    report(
+        "read_merged_ci_operator_yaml_bytes_path_not_named",
+        unhinted.1 as f64,
+        "bytes",
+        "prow_blobless_sparse_and_merge",
+        prow.1 as f64,
+    );
+    report(
+        "read_merged_ci_operator_yaml_wall_path_not_named",
+        unhinted.0,
+        "s",
+        "prow_blobless_sparse_and_merge",
+        prow.0,
+    );
     for (baseline, figures) in [
         ("git_clone_full_and_merge", full),
         ("prow_blobless_sparse_and_merge", prow),
@@ -134,6 +181,72 @@ fn main() {
             figures.1 as f64,
         );
     }
+}
+
+/// The objects merging `pr` onto `base` and reading `path` need, and the size of the pack
+/// `git pack-objects` makes of exactly them without deltas (a client that has nothing can use no
+/// delta base): the commits of the PR that `base` lacks, the base, the PR head and the merge
+/// base; the root trees of those three and, below, the trees that both sides changed (the only
+/// ones a three-way merge must read); the blobs both sides changed; the blob read.
+fn least_needed(origin: &Path, base: &str, pr: &str, path: &str) -> (usize, usize) {
+    let merge_base = git(origin, &["merge-base", base, pr]);
+    let mut objects: Vec<String> = git(origin, &["rev-list", pr, &format!("^{base}")])
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    objects.extend([base.to_owned(), pr.to_owned(), merge_base.clone()]);
+    let tree = |commit: &str| git(origin, &["rev-parse", &format!("{commit}^{{tree}}")]);
+    let mut levels = vec![[tree(&merge_base), tree(base), tree(pr)]];
+    while let Some(trees) = levels.pop() {
+        objects.extend(trees.iter().cloned());
+        let entries: Vec<std::collections::BTreeMap<String, (String, String)>> = trees
+            .iter()
+            .map(|tree| {
+                git(origin, &["ls-tree", tree])
+                    .lines()
+                    .map(|line| {
+                        let (meta, name) = line.split_once('\t').unwrap();
+                        let fields: Vec<&str> = meta.split(' ').collect();
+                        (
+                            name.to_owned(),
+                            (fields[1].to_owned(), fields[2].to_owned()),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        for (name, (kind, id)) in &entries[0] {
+            let [Some(ours), Some(theirs)] = [entries[1].get(name), entries[2].get(name)] else {
+                continue;
+            };
+            if ours.1 != *id && theirs.1 != *id && ours.1 != theirs.1 {
+                if kind == "tree" {
+                    levels.push([id.clone(), ours.1.clone(), theirs.1.clone()]);
+                } else {
+                    objects.extend([id.clone(), ours.1.clone(), theirs.1.clone()]);
+                }
+            }
+        }
+    }
+    // The blob read, from Prow's own merge (the full clone's `HEAD` is it).
+    objects.push(git(origin, &["rev-parse", &format!("{pr}:{path}")]));
+    objects.sort();
+    objects.dedup();
+    let mut child = git_command(origin)
+        .args(["pack-objects", "--stdout", "--window=0", "--depth=0", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{}\n", objects.join("\n")).as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    (objects.len(), output.stdout.len())
 }
 
 fn report(name: &str, value: f64, unit: &str, baseline_name: &str, baseline_value: f64) {

@@ -634,6 +634,9 @@ pub(crate) fn prefetch_paths(
         let remote = fetch::remote(&repo, url, &[])?;
         let mut session =
             Session::connect(&remote, progress).map_err(|err| classify(url, &[], err, true))?;
+        if !session.supports_partial() {
+            return Ok(());
+        }
         let mut fetch_objects = |ids: Vec<ObjectId>| -> Result<(), Error> {
             session
                 .fetch(

@@ -250,6 +250,9 @@ impl Negotiate for Exact<'_> {
     }
 
     fn add_wants(&mut self, arguments: &mut Arguments, _known: &[bool]) -> bool {
+        // The server's progress messages cost a few hundred bytes per request, more than most
+        // of these packs; our own progress counts the pack instead.
+        arguments.add_feature("no-progress");
         if let Some(filter) = self.request.filter {
             if !arguments.can_use_filter() {
                 // The caller checked `supports_partial`; without a filter the server would
