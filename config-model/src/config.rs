@@ -313,41 +313,37 @@ impl ImageItem {
     /// Dockerfile>`, with `.` and empty components and trailing slashes dropped. `None` for a
     /// `dockerfile_literal`.
     pub fn dockerfile_repo_path(&self) -> Option<String> {
-        if self.dockerfile_literal.is_some() {
-            return None;
-        }
-        let context = self
-            .context_dir
-            .as_ref()
-            .map(|c| c.value.as_str())
-            .unwrap_or("");
-        let file = self
-            .dockerfile_path
-            .as_ref()
-            .map(|d| d.value.as_str())
-            .unwrap_or("Dockerfile");
-        Some(join_repo_path(context, file))
+        dockerfile_repo_path(
+            self.dockerfile_literal.as_ref(),
+            self.context_dir.as_ref(),
+            self.dockerfile_path.as_ref(),
+        )
     }
 }
 
 impl ProjectImageBuild {
     /// As [`ImageItem::dockerfile_repo_path`].
     pub fn dockerfile_repo_path(&self) -> Option<String> {
-        if self.dockerfile_literal.is_some() {
-            return None;
-        }
-        let context = self
-            .context_dir
-            .as_ref()
-            .map(|c| c.value.as_str())
-            .unwrap_or("");
-        let file = self
-            .dockerfile_path
-            .as_ref()
-            .map(|d| d.value.as_str())
-            .unwrap_or("Dockerfile");
-        Some(join_repo_path(context, file))
+        dockerfile_repo_path(
+            self.dockerfile_literal.as_ref(),
+            self.context_dir.as_ref(),
+            self.dockerfile_path.as_ref(),
+        )
     }
+}
+
+/// `<context_dir>/<dockerfile_path or Dockerfile>`, or `None` for a `dockerfile_literal`.
+fn dockerfile_repo_path(
+    literal: Option<&Located<String>>,
+    context_dir: Option<&Located<String>>,
+    dockerfile_path: Option<&Located<String>>,
+) -> Option<String> {
+    if literal.is_some() {
+        return None;
+    }
+    let context = context_dir.map_or("", |c| c.value.as_str());
+    let file = dockerfile_path.map_or("Dockerfile", |d| d.value.as_str());
+    Some(join_repo_path(context, file))
 }
 
 /// Joins a context directory and a file path as ci-tools does (`filepath.Join`), dropping `.`
