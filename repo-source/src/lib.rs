@@ -7,9 +7,37 @@
 //!   read through git at `HEAD` (so a sparse checkout does not hide files), else from disk;
 //! - a local repository at a revision ([`Snapshot::local`], [`Snapshot::open_at`]), reading only
 //!   its object database;
-//! - a remote ([`Snapshot::fetch_merged`]): a shallow fetch of the base commit and each PR head
-//!   into a scratch directory, deepened only as far as the merge base needs, then each PR merged
-//!   in memory, in order, with the tree `git merge --no-ff` would make.
+//! - a remote ([`Snapshot::fetch_merged`]): a partial fetch into a scratch directory, then each
+//!   PR merged in memory, in order, into the tree `git merge --no-ff` would make.
+//!
+//! # What a remote costs
+//!
+//! gix 0.90's fetch porcelain has no partial-clone filter, so this crate speaks protocol v2
+//! through gix's lower layer (`gix::protocol::fetch` with its own negotiation). From a server
+//! that offers `filter` (GitHub does; `git upload-pack` with `uploadpack.allowFilter`), it
+//! fetches the base and each PR head with their root trees; each PR's own commits, without
+//! trees, by claiming the base as had (their parents outside the PR are the merge-base
+//! candidates); the merge bases with their root trees; then only the trees that both sides of a
+//! merge changed and the blobs both changed, by id. Directories changed on one side only are
+//! taken whole, unread, as git's `ort` merge does; the merged tree is byte-identical to git's.
+//! Reads fetch the trees and the blob on their path by id, one round each, or all together with
+//! [`Snapshot::fetch_merged_for`] / [`Snapshot::prefetch`]. On the benchmark's repository (20 000
+//! files, a PR 200 commits behind), reading `.ci-operator.yaml` at the merged revision costs
+//! about 2 KB and 0.15 s, where Prow's blobless clone costs 1.1 MB and 0.9 s.
+//!
+//! The full path, kept as the fallback, fetches the base and PR heads shallow with all their
+//! files, deepened until every merge base is known, and merges with gix's full merge (rename
+//! detection included). It is taken, and logged at info level, when the server offers no partial
+//! fetch; when a PR has several merge bases (a criss-cross history: git merges through a virtual
+//! base); and when a path is deleted on one side and changed on the other, deleted on both, added
+//! on both, or changes type while changed on both sides (where rename detection can change the
+//! result). gix's merge has no directory-rename detection: where git would report a conflict
+//! for a file added to a directory the other side renamed, both paths merge it where it was added.
+//!
+//! A file's size is known only once its blob arrives: a read fetches the blob alone and stops
+//! receiving as soon as the pack entry's header shows a size over the limit, before its content
+//! ([`Error::TooLarge`] with the exact size). A prefetch, which knows no limit, refuses objects
+//! over 16 MiB and leaves them to their read.
 //!
 //! The repository belongs to the PR author, so its content is untrusted: symlinks, submodules,
 //! paths leaving the repository, directories and files over the caller's size limit are refused
@@ -35,7 +63,10 @@
 //! # Logging
 //!
 //! Fetches log through `tracing` (target `repo_source::fetch`): one info line per fetch with
-//! objects, bytes and time; with [`FetchOptions::progress`] also the progress every second.
+//! objects, bytes and time, and one when it takes the full path and why; with
+//! [`FetchOptions::progress`] also the progress every second. Reads that fetch log at debug
+//! level. Credentials in a URL's userinfo (`https://user:token@host/…`) appear as `***` in every
+//! error (sources included), revision description and log line.
 //!
 //! It deliberately knows nothing of ci-operator configs or Prow's JSON: it speaks paths,
 //! revisions and bytes ([`CloneRef`] is a plain struct the caller fills from `JOB_SPEC`), and no

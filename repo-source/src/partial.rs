@@ -4,15 +4,16 @@
 //! Rounds (each one `fetch` command of protocol v2, all on one connection):
 //!
 //! 1. the base and each PR head, depth 1, with their root trees (`filter tree:1`);
-//! 2. per PR, the commits of the PR that the side it is merged onto does not have: `want
-//!    <head>`, `have <base>`, `have <earlier heads>` with `filter tree:0`. We claim to have
-//!    those commits without having them, so the server sends exactly the PR's own commits (a
-//!    few hundred bytes each). Their parents outside that set are the merge-base candidates;
-//!    every merge base is one of them (the first common commit on any path from the head). One
-//!    candidate is the merge base. With several (the PR merged the base branch, or a criss-cross
-//!    history), one more round per candidate asks whether it is an ancestor of the others
-//!    (`want <candidate>`, `have <others>`: an empty pack says yes); several remaining merge
-//!    bases need git's virtual merge base, so that falls back to the full merge;
+//! 2. per PR, the commits of the PR that the side it is merged onto does not have:
+//!    `want <head>`, then `have <base>` and `have <earlier head>` for each earlier PR, with
+//!    `filter tree:0`. We claim to have those commits without having them, so the server sends
+//!    exactly the PR's own commits (a few hundred bytes each). Their parents outside that set
+//!    are the merge-base candidates; every merge base is one of them (the first common commit
+//!    on any path from the head). One candidate is the merge base. With several (the PR merged
+//!    the base branch, or a criss-cross history), one more round per candidate asks whether it
+//!    is an ancestor of the others (`want <candidate>` and `have <other>`: an empty pack says
+//!    yes); several remaining merge bases need git's virtual merge base, so that falls back to
+//!    the full merge;
 //! 3. the merge bases, depth 1, with their root trees;
 //! 4. per level of directories changed on both sides, their trees, and the blobs changed on
 //!    both sides (see [`crate::tree_merge`]); usually none;
@@ -37,9 +38,9 @@ use crate::session::{Failure, Request, Session};
 use crate::snapshot::Revision;
 use crate::tree_merge::{self, Merge, Reads};
 
-/// The most memory one object may take while a prefetched pack is indexed. Prefetching happens
-/// before the caller's size limit is known; an object over this is left for the read, which
-/// fetches it alone and refuses it by size from the pack header.
+/// The most memory one object may take while a prefetched pack, or a tree, is indexed.
+/// Prefetching happens before the caller's size limit is known; an object over this is left for
+/// the read, which fetches it alone and refuses it by size from the pack header.
 const PREFETCH_ALLOC_LIMIT: usize = 16 << 20;
 
 /// The result of a partial fetch, or why the full one is needed.
@@ -602,8 +603,15 @@ pub(crate) fn fetch_objects(
             wants: ids,
             filter: Some("tree:0"),
             first_blob_limit: blob_limit,
-            alloc_limit: blob_limit
-                .map(|limit| usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX)),
+            // The header check refuses an oversized blob exactly; this bounds the memory of
+            // what it cannot see (a tree, a blob that is not first), and never refuses a buffer
+            // of gix's own for a small limit.
+            alloc_limit: Some(
+                blob_limit
+                    .and_then(|limit| usize::try_from(limit).ok())
+                    .unwrap_or(0)
+                    .max(PREFETCH_ALLOC_LIMIT),
+            ),
             ..Request::default()
         };
         match session.fetch(&repo, &request, progress, interrupt) {

@@ -12,6 +12,7 @@ mod equivalence;
 mod http;
 mod job_specs;
 mod local;
+mod partial;
 mod remote;
 mod repos;
 mod work_tree;
