@@ -140,7 +140,7 @@ pub(crate) fn merged(
     let base_described = describe(&spec.base, &base);
     if spec.pulls.is_empty() {
         let tree = tree_of(repo, base, url)?;
-        prefetch_quietly(session, repo, tree, hints, interrupt, progress);
+        prefetch_quietly(session, url, repo, tree, hints, interrupt, progress);
         return Ok(Partial::Done(Merged {
             tree,
             memory: None,
@@ -320,7 +320,7 @@ pub(crate) fn merged(
         "merged in memory, reading only what both sides changed"
     );
     let tree = tree_of(&memory_repo, current, url)?;
-    prefetch_quietly(session, &memory_repo, tree, hints, interrupt, progress);
+    prefetch_quietly(session, url, &memory_repo, tree, hints, interrupt, progress);
     let mut memory_repo = memory_repo;
     let memory = memory_repo.objects.take_object_memory();
     Ok(Partial::Done(Merged {
@@ -542,6 +542,7 @@ pub(crate) fn prefetch(
 /// [`prefetch`] through the fetch's own session; a failure only costs the reads a round each.
 fn prefetch_quietly(
     session: &mut Session<'_, '_>,
+    url: &str,
     repo: &gix::Repository,
     root: ObjectId,
     hints: &[String],
@@ -565,10 +566,11 @@ fn prefetch_quietly(
                 interrupt,
             )
             .map(drop)
-            .map_err(|failure| fetch_error("", &[], failure))
+            .map_err(|failure| fetch_error(url, &[], failure))
     };
     if let Err(err) = prefetch(repo, root, hints, &mut fetch_objects) {
-        tracing::debug!(target: "repo_source::fetch", "prefetching the hinted paths failed, reads will fetch them: {err}");
+        let err = err.redacted(crate::error::Secret::of(url).as_ref());
+        tracing::debug!(target: "repo_source::fetch", "prefetching the named paths failed, reads will fetch them: {err}");
     }
 }
 
