@@ -165,11 +165,14 @@ impl Fixture {
     }
 }
 
-/// The shared fixture, built once per test run.
+/// The shared fixture, built once per test process. The directory is per process because
+/// nextest runs every test in a process of its own, in parallel: a shared directory would be
+/// built by several processes at once.
 pub(crate) fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        build_fixture(&Path::new(env!("CARGO_TARGET_TMPDIR")).join("repo-source-fixture"))
+        let name = format!("repo-source-fixture-{}", std::process::id());
+        build_fixture(&Path::new(env!("CARGO_TARGET_TMPDIR")).join(name))
     })
 }
 
