@@ -104,6 +104,7 @@ impl Source {
         &self,
         key: Option<&str>,
         options: &FetchOptions,
+        paths: &[&str],
     ) -> Result<Option<Snapshot>, repo_source::Error> {
         match self {
             Source::Disk(dir) => match key {
@@ -146,7 +147,7 @@ impl Source {
                         format!(" and merging {}", pulls.join(", "))
                     }
                 ));
-                Snapshot::fetch_merged(&spec, options).map(Some)
+                Snapshot::fetch_merged_for(&spec, options, paths).map(Some)
             }
         }
     }
@@ -193,19 +194,55 @@ pub(crate) struct Repositories {
     source: Source,
     options: FetchOptions,
     opened: BTreeMap<Option<String>, Opened>,
+    /// The files each repository's roots will read (`.ci-operator.yaml` and Dockerfiles).
+    paths: BTreeMap<Option<String>, Vec<String>>,
 }
 
 impl Repositories {
     /// The repositories a config's roots may read: the tested one and each `build_roots` key.
     pub(crate) fn new(source: Source, config: &ValidConfig, deadline: Instant) -> Repositories {
         let mut opened = BTreeMap::new();
+        let mut paths: BTreeMap<Option<String>, Vec<String>> = BTreeMap::new();
         opened.insert(None, OnceCell::new());
+        paths
+            .entry(None)
+            .or_default()
+            .push(config_model::IN_REPO_FILE_NAME.to_owned());
         for key in config.config().build_roots.keys() {
             opened.insert(Some(key.clone()), OnceCell::new());
+            paths
+                .entry(Some(key.clone()))
+                .or_default()
+                .push(config_model::IN_REPO_FILE_NAME.to_owned());
+        }
+        let project_images = config
+            .config()
+            .build_root
+            .iter()
+            .map(|root| (None, root))
+            .chain(
+                config
+                    .config()
+                    .build_roots
+                    .iter()
+                    .map(|(key, root)| (Some(key.clone()), root)),
+            );
+        for (key, root) in project_images {
+            if let Some(path) = root
+                .project_image
+                .as_ref()
+                .and_then(|p| p.dockerfile_repo_path())
+            {
+                paths.entry(key).or_default().push(path);
+            }
         }
         for item in config.config().images.iter().flat_map(|i| i.items.iter()) {
-            if let Some(r) = &item.ref_ {
-                opened.insert(Some(r.value.clone()), OnceCell::new());
+            let key = item.ref_.as_ref().map(|r| r.value.clone());
+            if key.is_some() {
+                opened.insert(key.clone(), OnceCell::new());
+            }
+            if let Some(path) = item.dockerfile_repo_path() {
+                paths.entry(key).or_default().push(path);
             }
         }
         let options = FetchOptions {
@@ -217,6 +254,7 @@ impl Repositories {
             source,
             options,
             opened,
+            paths,
         }
     }
 
@@ -239,8 +277,14 @@ impl RepoFilesProvider for Repositories {
             return Ok(None);
         };
         let opened = cell.get_or_init(|| {
+            let key = org_repo.map(str::to_owned);
+            let paths: Vec<&str> = self
+                .paths
+                .get(&key)
+                .map(|p| p.iter().map(String::as_str).collect())
+                .unwrap_or_default();
             self.source
-                .open(org_repo, &self.options)
+                .open(org_repo, &self.options, &paths)
                 .map(|s| s.map(SnapshotFiles))
                 .map_err(Arc::new)
         });
