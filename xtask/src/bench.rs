@@ -139,7 +139,7 @@ fn print_table(rows: &[(Figure, Option<u64>)]) {
             |kib| format!("{:.1} MiB", kib as f64 / 1024.0),
         );
         println!(
-            "| {} | {} | {} {} | {} | {} {} | {:.2} | {} |",
+            "| {} | {} | {} {} | {} | {} {} | {} | {} |",
             f.bench,
             f.name,
             number(f.value),
@@ -147,9 +147,18 @@ fn print_table(rows: &[(Figure, Option<u64>)]) {
             f.baseline_name,
             number(f.baseline_value),
             f.unit,
-            f.ratio,
+            ratio(f.ratio),
             peak
         );
+    }
+}
+
+/// Two decimals, or three significant digits for ratios far below 1 (bytes against a clone).
+fn ratio(value: f64) -> String {
+    if value != 0.0 && value.abs() < 0.01 {
+        format!("{value:.2e}")
+    } else {
+        format!("{value:.2}")
     }
 }
 
