@@ -44,7 +44,14 @@ pub(crate) fn init_logging(verbose: u8, quiet: bool) {
 /// Prints `error: <what>` and one line per cause.
 pub(crate) fn report(failure: &Failure) {
     let mut text = format!("error: {}\n", failure.error);
+    let mut previous = failure.error.to_string();
     for cause in failure.error.chain().skip(1) {
+        // Some libraries repeat their source in their own message; print each text once.
+        let cause_text = cause.to_string();
+        if previous.contains(&cause_text) {
+            continue;
+        }
+        previous = cause_text;
         for (i, line) in cause.to_string().lines().enumerate() {
             if i == 0 {
                 text.push_str(&format!("  caused by: {line}\n"));

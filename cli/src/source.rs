@@ -99,6 +99,16 @@ impl Source {
         }
     }
 
+    /// What is read for a root, for messages.
+    fn describe(&self, key: Option<&str>) -> String {
+        match (self, key) {
+            (Source::Disk(dir), _) => format!("the files in {}", dir.display()),
+            (Source::Git { location, rev }, _) => format!("{} at {rev}", redact_url(location)),
+            (Source::Prow { .. }, Some(key)) => format!("the job's repository {key}"),
+            (Source::Prow { .. }, None) => "the job's tested repository".to_owned(),
+        }
+    }
+
     /// Opens the repository for a root: the tested one (`None`) or `org.repo`.
     fn open(
         &self,
@@ -292,7 +302,7 @@ impl RepoFilesProvider for Repositories {
             Ok(Some(files)) => Ok(Some(files)),
             Ok(None) => Ok(None),
             Err(error) => {
-                let what = org_repo.unwrap_or("the tested repository").to_owned();
+                let what = self.source.describe(org_repo);
                 let error = RepoError(error.clone());
                 Err(match error.0.kind() {
                     ErrorKind::Unreadable => FileError::unreadable(what, error),

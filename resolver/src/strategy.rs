@@ -142,7 +142,7 @@ impl<'a> Context<'a> {
             }),
             Err(e) => Err(Error::from_file(
                 &self.field,
-                "the job's refs".to_owned(),
+                "its source (--repo, --rev or the job's refs)".to_owned(),
                 e,
             )),
         }

@@ -1125,7 +1125,6 @@ fn kubeconfig_token_never_printed_when_the_cluster_is_unreachable() {
         error: deadline of [MS] passed while trying to get imagestreamtag [OBJECT] ([N] attempts)
           caused by: the connection failed
           caused by: ServiceError: client error (Connect)
-          caused by: client error (Connect)
           caused by: tcp connect error
           caused by: Connection refused (os error 111)
         ");
@@ -1285,8 +1284,8 @@ fn clone_uri_credentials_never_printed() {
     --- stdout
     --- stderr
     org/repo is not cloned under [TMP]/no-prow-clone: fetching it from http://***@127.0.0.1:[PORT]/r.git and merging #1
-    error: build_root: cannot read the repository at the job's refs
-      caused by: could not read `the tested repository`
+    error: build_root: cannot read the repository at its source (--repo, --rev or the job's refs)
+      caused by: could not read `the job's tested repository`
       caused by: fetching from `http://***@127.0.0.1:[PORT]/r.git` failed
       caused by: Transport handshake failed
       caused by: The transport layer refuses to use a given identity: Will not send credentials in clear text over http

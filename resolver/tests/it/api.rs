@@ -241,7 +241,7 @@ fn arg_expansion_and_build_args() {
     assert_snapshot!(check(&yaml, &[("Dockerfile", dockerfile)]), @"dockerfile ocp/builder:golang-1.23");
     let unset = "ARG BASE\nFROM $BASE\n";
     let yaml = with_images("- dockerfile_path: Dockerfile\n  to: app\n");
-    assert_snapshot!(check(&yaml, &[("Dockerfile", unset)]), @r"
+    assert_snapshot!(check(&yaml, &[("Dockerfile", unset)]), @"
     error: build_root: `.ci-operator.yaml` does not exist at abc123 (base main + PR #12), and the build root cannot be inferred from the Dockerfiles of `images`: add a `.ci-operator.yaml` with `build_root_image`, or fix the cause below
       caused by: no image gives a build root: app: Dockerfile:2:6: `$BASE`: the ARG `BASE` has no value: give the ARG a default or a `build_args` entry, or add an `inputs.<alias>.as` replacement for `$BASE` and a `base_images.<alias>` entry
     ");
