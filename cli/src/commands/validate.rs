@@ -43,10 +43,16 @@ pub(crate) fn run(args: &ValidateArgs, format: OutputFormat) -> Result<ExitStatu
     for (file, diagnostics) in files.iter().zip(results) {
         let file = file.display().to_string();
         for d in diagnostics {
-            let severity = if args.strict {
+            let promoted = args.strict && d.severity == Severity::Warning;
+            let severity = if promoted {
                 Severity::Error
             } else {
                 d.severity
+            };
+            let message = if promoted {
+                format!("{} (a warning, made an error by --strict)", d.message)
+            } else {
+                d.message
             };
             problems.push(Problem {
                 file: file.clone(),
@@ -54,7 +60,7 @@ pub(crate) fn run(args: &ValidateArgs, format: OutputFormat) -> Result<ExitStatu
                 column: d.pos.column,
                 severity,
                 path: d.path,
-                message: d.message,
+                message,
             });
         }
     }

@@ -62,7 +62,7 @@ fn in_repo_file_with_a_typo_warns_and_strict_fails() {
     insta::assert_snapshot!(strict.render(&[(dir.path(), "[TMP]")]), @"
     exit: 1
     --- stdout
-    [TMP]/.ci-operator.yaml:5:3: build_root_image.use_build_cache: unknown key, ignored: `use_build_cache` belongs to `build_root` in the ci-operator config, not to .ci-operator.yaml
+    [TMP]/.ci-operator.yaml:5:3: build_root_image.use_build_cache: unknown key, ignored: `use_build_cache` belongs to `build_root` in the ci-operator config, not to .ci-operator.yaml (a warning, made an error by --strict)
     1 file checked: 1 error, 0 warnings
     --- stderr
     ");
