@@ -392,3 +392,43 @@ fn dry_run_needs_no_cluster() {
       from `.ci-operator.yaml`:2:3 `build_root_image` at the files on disk in `example/repo`
     ");
 }
+
+#[test]
+fn run_a_prow_job_whose_repository_is_only_reachable_over_http() {
+    let cluster = Cluster::start();
+    let repo = crate::git::pr_repo();
+    let server = crate::job_spec::git_http::GitHttpServer::start(repo.dir.path());
+    let spec = crate::job_spec::job_spec(&repo, &server.url("repo.git"), &[(7, &repo.pr_bump)]);
+    let config = repo.dir.path().join("config.yaml");
+    fs_err::write(&config, "build_root:\n  from_repository: true\n").unwrap();
+    let result = run_command(
+        ci_operator()
+            .args([
+                "run",
+                "-o",
+                "json",
+                "--config",
+                config.to_str().unwrap(),
+                "--namespace",
+                "ci-op-10",
+            ])
+            .args([
+                "--base-dir",
+                repo.dir.path().join("no-clone").to_str().unwrap(),
+            ])
+            .args(["--kubeconfig", &cluster.kubeconfig(), "--timeout", "60s"])
+            .env("JOB_SPEC", spec),
+    );
+    // The PR bumps `.ci-operator.yaml` to golang-1.22; the merged revision is what counts.
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let report: serde_json::Value = serde_json::from_str(&result.stdout).unwrap();
+    assert_eq!(report["roots"][0]["root"], "openshift/release:golang-1.22");
+    assert_eq!(report["roots"][0]["digest"], DIGEST);
+    assert_eq!(cluster.fake.imports(), 0);
+    assert!(
+        cluster
+            .fake
+            .image_stream_tag("ci-op-10", "pipeline", "root")
+            .is_some()
+    );
+}

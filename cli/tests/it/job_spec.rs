@@ -2,14 +2,14 @@
 //! merged in memory, over `file://` and HTTP.
 
 #[path = "../../../repo-source/tests/support/git_http.rs"]
-mod git_http;
+pub(crate) mod git_http;
 
 use crate::git::{PrRepo, git, pr_repo};
 use crate::helpers::{ci_operator, run_command};
 
 const CONFIG: &str = "build_root:\n  from_repository: true\n";
 
-fn job_spec(repo: &PrRepo, clone_uri: &str, pulls: &[(u64, &str)]) -> String {
+pub(crate) fn job_spec(repo: &PrRepo, clone_uri: &str, pulls: &[(u64, &str)]) -> String {
     let pulls: Vec<serde_json::Value> = pulls
         .iter()
         .map(|(n, sha)| serde_json::json!({"number": n, "author": "a", "sha": sha}))
