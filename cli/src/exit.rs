@@ -40,6 +40,8 @@ pub(crate) struct Failure {
     pub(crate) status: ExitStatus,
     /// The error and its chain of causes.
     pub(crate) error: anyhow::Error,
+    /// Source lines the error points at (YAML, Dockerfiles), printed after the causes.
+    pub(crate) snippets: Vec<String>,
 }
 
 impl Failure {
@@ -48,6 +50,7 @@ impl Failure {
         Failure {
             status: ExitStatus::Input,
             error: error.into(),
+            snippets: Vec::new(),
         }
     }
 
@@ -56,6 +59,7 @@ impl Failure {
         Failure {
             status: ExitStatus::Usage,
             error: error.into(),
+            snippets: Vec::new(),
         }
     }
 
@@ -64,7 +68,14 @@ impl Failure {
         Failure {
             status: ExitStatus::Repository,
             error: error.into(),
+            snippets: Vec::new(),
         }
+    }
+
+    /// Adds source snippets to show under the error.
+    pub(crate) fn with_snippets(mut self, snippets: Vec<String>) -> Failure {
+        self.snippets.extend(snippets);
+        self
     }
 
     /// The cluster failed (exit 4).
@@ -72,6 +83,7 @@ impl Failure {
         Failure {
             status: ExitStatus::Cluster,
             error: error.into(),
+            snippets: Vec::new(),
         }
     }
 }

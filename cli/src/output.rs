@@ -60,7 +60,39 @@ pub(crate) fn report(failure: &Failure) {
             }
         }
     }
+    for snippet in &failure.snippets {
+        text.push_str(snippet);
+    }
     let _ = std::io::stderr().write_all(redact_credentials(&text).as_bytes());
+}
+
+/// The line of `text` at `line` (1-based) with a caret under `column`, as compilers show it:
+///
+/// ```text
+///   --> Dockerfile:1:6
+///    |
+///  1 | FROM docker.io/library/golang:1.22
+///    |      ^
+/// ```
+pub(crate) fn snippet(file: &str, text: &str, line: u32, column: u32) -> Option<String> {
+    let source = text
+        .lines()
+        .nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    // Long lines (minified files, hostile input) are cut: the caret's surroundings matter.
+    let shown: String = source.chars().take(200).collect();
+    let number = line.to_string();
+    let pad = " ".repeat(number.len());
+    let caret_at = usize::try_from(column.max(1) - 1)
+        .ok()?
+        .min(shown.chars().count());
+    let before: String = shown
+        .chars()
+        .take(caret_at)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    Some(format!(
+        "{pad}--> {file}:{line}:{column}\n{pad} |\n{number} | {shown}\n{pad} | {before}^\n"
+    ))
 }
 
 /// Replaces the user information of every URL in `text` (`https://user:token@host/...`) by

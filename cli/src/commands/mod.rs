@@ -97,24 +97,39 @@ pub(crate) fn parse_and_validate(
     bytes: &[u8],
 ) -> Result<config_model::ValidConfig, Failure> {
     let file = path.display().to_string();
-    let config = config_model::parse_config_bytes(bytes).map_err(|e| {
-        Failure::input(InvalidDocument {
-            file: file.clone(),
-            what: "config",
-            diagnostics: vec![e.to_diagnostic()],
-        })
-    })?;
-    let valid = config_model::validate_config(config).map_err(|diagnostics| {
+    let invalid = |diagnostics: Vec<config_model::Diagnostic>| {
+        let snippets = yaml_snippets(&file, bytes, &diagnostics);
         Failure::input(InvalidDocument {
             file: file.clone(),
             what: "config",
             diagnostics,
         })
-    })?;
+        .with_snippets(snippets)
+    };
+    let config =
+        config_model::parse_config_bytes(bytes).map_err(|e| invalid(vec![e.to_diagnostic()]))?;
+    let valid = config_model::validate_config(config).map_err(invalid)?;
     for warning in valid.warnings() {
         tracing::warn!("{}", render_diagnostic(&file, warning));
     }
     Ok(valid)
+}
+
+/// The source lines of the first few errors, for a person reading the terminal.
+fn yaml_snippets(
+    file: &str,
+    bytes: &[u8],
+    diagnostics: &[config_model::Diagnostic],
+) -> Vec<String> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Vec::new();
+    };
+    diagnostics
+        .iter()
+        .filter(|d| d.is_error() && d.pos.is_known())
+        .take(3)
+        .filter_map(|d| output::snippet(file, text, d.pos.line, d.pos.column))
+        .collect()
 }
 
 /// Every diagnostic of a config file (for `validate`).

@@ -41,7 +41,10 @@ pub(crate) fn resolve_roots(
     }
     let source = Source::from_args(args)?;
     let repositories = Repositories::new(source, config, deadline);
-    let roots = resolver::resolve_all(config, &repositories).map_err(resolver_failure)?;
+    let roots = resolver::resolve_all(config, &repositories).map_err(|error| {
+        let snippets = repository_snippets(&error, &repositories);
+        resolver_failure(error).with_snippets(snippets)
+    })?;
     for root in &roots {
         check_policy(root, &args.allowed_root_namespaces)?;
     }
@@ -93,6 +96,49 @@ fn check_policy(root: &ResolvedRoot, allowed: &[String]) -> Result<(), Failure> 
         ist.namespace.value,
         allowed.join(", ")
     )))
+}
+
+/// The Dockerfile and `.ci-operator.yaml` lines a resolution error points at, read again from
+/// the tested repository (files are small and bounded; a file that cannot be read is skipped).
+fn repository_snippets(error: &resolver::Error, repositories: &Repositories) -> Vec<String> {
+    use resolver::{InferenceError, RepoFilesProvider};
+
+    let mut places: Vec<(String, u32, u32)> = Vec::new();
+    if let resolver::Error::InRepoFileInvalid { at, .. } = error {
+        places.push((
+            config_model::IN_REPO_FILE_NAME.to_owned(),
+            at.line,
+            at.column,
+        ));
+    }
+    let failure_place =
+        |f: &resolver::ImageFailure| f.at.map(|at| (f.dockerfile.clone(), at.line, at.column));
+    match error.inference() {
+        Some(InferenceError::Image { failure }) => places.extend(failure_place(failure)),
+        Some(InferenceError::AllFailed { failures }) => {
+            places.extend(failures.iter().filter_map(failure_place))
+        }
+        Some(InferenceError::Disagree { roots, .. }) => {
+            places.extend(
+                roots
+                    .iter()
+                    .map(|r| (r.dockerfile.clone(), r.base.line, r.base.column)),
+            );
+        }
+        _ => {}
+    }
+    let Ok(Some(files)) = repositories.files(None) else {
+        return Vec::new();
+    };
+    places.dedup();
+    places
+        .into_iter()
+        .take(4)
+        .filter_map(|(file, line, column)| {
+            let bytes = files.read(&file, resolver::MAX_DOCKERFILE_BYTES).ok()??;
+            output::snippet(&file, &String::from_utf8_lossy(&bytes), line, column)
+        })
+        .collect()
 }
 
 fn render_text(roots: &[ResolvedRoot]) -> String {

@@ -848,12 +848,20 @@ fn exponential_arg_expansion() {
     --- stderr
     error: build_root: `.ci-operator.yaml` does not exist at the files on disk in `[TMP]/repo`, and the build root cannot be inferred from the Dockerfiles of `images`: add a `.ci-operator.yaml` with `build_root_image`, or fix the cause below
       caused by: no image gives a build root: app: Dockerfile:41:6: `registry.ci.openshift.org/ocp/builder:${A39}`: the expansion is longer than 4096 bytes: give the ARG a default or a `build_args` entry, or add an `inputs.<alias>.as` replacement for `registry.ci.openshift.org/ocp/builder:${A39}` and a `base_images.<alias>` entry
+      --> Dockerfile:41:6
+       |
+    41 | FROM registry.ci.openshift.org/ocp/builder:${A39}
+       |      ^
     === rev
     exit: 1
     --- stdout
     --- stderr
     error: build_root: `.ci-operator.yaml` does not exist at `HEAD` (7f372d4) of `[TMP]/repo`, and the build root cannot be inferred from the Dockerfiles of `images`: add a `.ci-operator.yaml` with `build_root_image`, or fix the cause below
       caused by: no image gives a build root: app: Dockerfile:41:6: `registry.ci.openshift.org/ocp/builder:${A39}`: the expansion is longer than 4096 bytes: give the ARG a default or a `build_args` entry, or add an `inputs.<alias>.as` replacement for `registry.ci.openshift.org/ocp/builder:${A39}` and a `base_images.<alias>` entry
+      --> Dockerfile:41:6
+       |
+    41 | FROM registry.ci.openshift.org/ocp/builder:${A39}
+       |      ^
     === job
     exit: 1
     --- stdout
@@ -861,6 +869,10 @@ fn exponential_arg_expansion() {
     org/repo is not cloned under [TMP]/no-prow-clone: fetching it from file://[TMP]/repo.git and merging #1
     error: build_root: `.ci-operator.yaml` does not exist at the merge of PR #1 (7f372d4) onto 822004a from `file://[TMP]/repo.git`, and the build root cannot be inferred from the Dockerfiles of `images`: add a `.ci-operator.yaml` with `build_root_image`, or fix the cause below
       caused by: no image gives a build root: app: Dockerfile:41:6: `registry.ci.openshift.org/ocp/builder:${A39}`: the expansion is longer than 4096 bytes: give the ARG a default or a `build_args` entry, or add an `inputs.<alias>.as` replacement for `registry.ci.openshift.org/ocp/builder:${A39}` and a `base_images.<alias>` entry
+      --> Dockerfile:41:6
+       |
+    41 | FROM registry.ci.openshift.org/ocp/builder:${A39}
+       |      ^
     ");
 }
 

@@ -187,6 +187,10 @@ fn inference_failure_says_both_why() {
     --- stderr
     error: build_root: `.ci-operator.yaml` does not exist at the files on disk in `[TMP]`, and the build root cannot be inferred from the Dockerfiles of `images`: add a `.ci-operator.yaml` with `build_root_image`, or fix the cause below
       caused by: no image gives a build root: app: Dockerfile:1:6: `docker.io/library/golang:1.22` is not on a CI registry: add an `inputs.<alias>.as` replacement for `docker.io/library/golang:1.22` and a `base_images.<alias>` entry
+     --> Dockerfile:1:6
+      |
+    1 | FROM docker.io/library/golang:1.22 AS build
+      |      ^
     ");
 }
 
@@ -300,4 +304,34 @@ fn missing_source_is_a_usage_error() {
     --- stderr
     error: no repository to read: pass --repo DIR, --repo DIR_OR_URL --rev REV, or --job-spec JSON (or set JOB_SPEC)
     ");
+}
+
+#[test]
+fn invalid_config_shows_the_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.yaml");
+    fs_err::write(&config, "build_root:\n  from_repository: true\n  image_stream_tag:\n    namespace: \"\"\n    name: release\n    tag: golang-1.22\n").unwrap();
+    let result = run(&[
+        "resolve",
+        "--config",
+        config.to_str().unwrap(),
+        "--repo",
+        dir.path().to_str().unwrap(),
+    ]);
+    insta::assert_snapshot!(result.render(&[(dir.path(), "[TMP]")]), @r#"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: [TMP]/config.yaml is not a valid config (2 problems):
+      [TMP]/config.yaml:2:3: build_root: from_repository and image_stream_tag are mutually exclusive
+      [TMP]/config.yaml:4:16: build_root.image_stream_tag.namespace: value required but not provided
+     --> [TMP]/config.yaml:2:3
+      |
+    2 |   from_repository: true
+      |   ^
+     --> [TMP]/config.yaml:4:16
+      |
+    4 |     namespace: ""
+      |                ^
+    "#);
 }
