@@ -539,19 +539,16 @@ pub(crate) fn prefetch(
     }
 }
 
-/// [`prefetch`] through the fetch's own session; a failure only costs the reads a round each.
-fn prefetch_quietly(
+/// [`prefetch`] over an open session, asking for the objects by id with the prefetch limits.
+fn prefetch_over(
     session: &mut Session<'_, '_>,
     url: &str,
     repo: &gix::Repository,
     root: ObjectId,
-    hints: &[String],
+    paths: &[String],
     interrupt: &AtomicBool,
     progress: &Tasks,
-) {
-    if hints.is_empty() {
-        return;
-    }
+) -> Result<(), Error> {
     let mut fetch_objects = |ids: Vec<ObjectId>| -> Result<(), Error> {
         session
             .fetch(
@@ -568,7 +565,23 @@ fn prefetch_quietly(
             .map(drop)
             .map_err(|failure| fetch_error(url, &[], failure))
     };
-    if let Err(err) = prefetch(repo, root, hints, &mut fetch_objects) {
+    prefetch(repo, root, paths, &mut fetch_objects)
+}
+
+/// [`prefetch`] through the fetch's own session; a failure only costs the reads a round each.
+fn prefetch_quietly(
+    session: &mut Session<'_, '_>,
+    url: &str,
+    repo: &gix::Repository,
+    root: ObjectId,
+    hints: &[String],
+    interrupt: &AtomicBool,
+    progress: &Tasks,
+) {
+    if hints.is_empty() {
+        return;
+    }
+    if let Err(err) = prefetch_over(session, url, repo, root, hints, interrupt, progress) {
         let err = err.redacted(crate::error::Secret::of(url).as_ref());
         tracing::debug!(target: "repo_source::fetch", "prefetching the named paths failed, reads will fetch them: {err}");
     }
@@ -647,22 +660,6 @@ pub(crate) fn prefetch_paths(
         if !session.supports_partial() {
             return Ok(());
         }
-        let mut fetch_objects = |ids: Vec<ObjectId>| -> Result<(), Error> {
-            session
-                .fetch(
-                    &repo,
-                    &Request {
-                        wants: ids,
-                        filter: Some("tree:0"),
-                        alloc_limit: Some(PREFETCH_ALLOC_LIMIT),
-                        ..Request::default()
-                    },
-                    progress,
-                    interrupt,
-                )
-                .map(drop)
-                .map_err(|failure| fetch_error(url, &[], failure))
-        };
-        prefetch(&repo, root, &paths, &mut fetch_objects)
+        prefetch_over(&mut session, url, &repo, root, &paths, interrupt, progress)
     })
 }
