@@ -197,6 +197,15 @@ mod tests {
             "fetching from `http://***@127.0.0.1:1/r.git` failed; see https://x.io/a@b"
         );
         assert_eq!(redact_credentials("no url here"), "no url here");
+        assert_eq!(
+            redact_credentials("https://user:token@github.com/o/r.git"),
+            "https://***@github.com/o/r.git"
+        );
+        assert_eq!(
+            redact_credentials("https://github.com/o/r@x.git"),
+            "https://github.com/o/r@x.git"
+        );
+        assert_eq!(redact_credentials("/local/path"), "/local/path");
         assert_eq!(redact_credentials("https://tok@h"), "https://***@h");
     }
 }

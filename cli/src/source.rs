@@ -103,7 +103,9 @@ impl Source {
     fn describe(&self, key: Option<&str>) -> String {
         match (self, key) {
             (Source::Disk(dir), _) => format!("the files in {}", dir.display()),
-            (Source::Git { location, rev }, _) => format!("{} at {rev}", redact_url(location)),
+            (Source::Git { location, rev }, _) => {
+                format!("{} at {rev}", crate::output::redact_credentials(location))
+            }
             (Source::Prow { .. }, Some(key)) => format!("the job's repository {key}"),
             (Source::Prow { .. }, None) => "the job's tested repository".to_owned(),
         }
@@ -150,7 +152,7 @@ impl Source {
                     "{} is not cloned under {}: fetching it from {}{}",
                     clone_ref.name(),
                     base_dir.display(),
-                    redact_url(&spec.url),
+                    crate::output::redact_credentials(&spec.url),
                     if pulls.is_empty() {
                         String::new()
                     } else {
@@ -163,20 +165,6 @@ impl Source {
     }
 }
 
-/// Removes credentials from a URL (`https://user:token@host/x` → `https://***@host/x`) so that
-/// no secret reaches a log or an error.
-pub(crate) fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_owned();
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{}***@{}", &url[..scheme_end + 3], &rest[at + 1..]),
-        None => url.to_owned(),
-    }
-}
-
 /// A snapshot seen through the resolver's file trait.
 pub(crate) struct SnapshotFiles(Snapshot);
 
@@ -184,10 +172,7 @@ impl RepoFiles for SnapshotFiles {
     fn read(&self, path: &str, max_bytes: u64) -> Result<Option<Vec<u8>>, FileError> {
         self.0
             .read(path, max_bytes)
-            .map_err(|error| match error.kind() {
-                ErrorKind::Unreadable => FileError::unreadable(path, error),
-                ErrorKind::Refused | ErrorKind::Input => FileError::refused(path, error),
-            })
+            .map_err(|error| file_error(path.to_owned(), error.kind(), error))
     }
 
     fn revision(&self) -> String {
@@ -303,13 +288,22 @@ impl RepoFilesProvider for Repositories {
             Ok(None) => Ok(None),
             Err(error) => {
                 let what = self.source.describe(org_repo);
-                let error = RepoError(error.clone());
-                Err(match error.0.kind() {
-                    ErrorKind::Unreadable => FileError::unreadable(what, error),
-                    ErrorKind::Refused | ErrorKind::Input => FileError::refused(what, error),
-                })
+                Err(file_error(what, error.kind(), RepoError(error.clone())))
             }
         }
+    }
+}
+
+/// A repo-source failure as the resolver sees it: the repository could not be read (exit 3),
+/// or what it holds or what was asked of it is refused (exit 1).
+fn file_error(
+    path: String,
+    kind: ErrorKind,
+    error: impl std::error::Error + Send + Sync + 'static,
+) -> FileError {
+    match kind {
+        ErrorKind::Unreadable => FileError::unreadable(path, error),
+        ErrorKind::Refused | ErrorKind::Input => FileError::refused(path, error),
     }
 }
 
@@ -335,27 +329,5 @@ pub(crate) fn resolver_failure(error: resolver::Error) -> Failure {
         Failure::repository(error)
     } else {
         Failure::input(error)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact_url;
-
-    #[test]
-    fn redacts_credentials() {
-        assert_eq!(
-            redact_url("https://user:token@github.com/o/r.git"),
-            "https://***@github.com/o/r.git"
-        );
-        assert_eq!(
-            redact_url("https://github.com/o/r.git"),
-            "https://github.com/o/r.git"
-        );
-        assert_eq!(
-            redact_url("https://github.com/o/r@x.git"),
-            "https://github.com/o/r@x.git"
-        );
-        assert_eq!(redact_url("/local/path"), "/local/path");
     }
 }
