@@ -4,6 +4,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use config_model::ImageStreamTag;
+
+use crate::error::UsageError;
 
 /// Decides a job's build root and pins it into the job namespace's `pipeline:root`.
 #[derive(Debug, Parser)]
@@ -43,6 +46,8 @@ pub(crate) enum OutputFormat {
     Yaml,
     /// For machines, as JSON.
     Json,
+    /// JUnit XML, for Prow's result views (`audit` only).
+    Junit,
 }
 
 /// The subcommands.
@@ -63,6 +68,11 @@ pub(crate) enum Command {
     Prowgen(ProwgenArgs),
     /// Create .ci-operator.yaml for a repository from its config's image_stream_tag.
     Init(InitArgs),
+    /// Check every branch that reads its build root from the repository, at its tip
+    ///
+    /// One verdict per config and build root: unreachable, invalid, unresolved, tag-missing,
+    /// drift, go-behind or ok.
+    Audit(AuditArgs),
     /// Print the JSON Schema of a config or of .ci-operator.yaml, for editors.
     Schema(SchemaArgs),
     /// Print shell completions.
@@ -164,6 +174,9 @@ pub(crate) struct RunArgs {
     /// Building a promotion: never use the build cache.
     #[arg(long)]
     pub(crate) promote: bool,
+    /// Where roots built from project_image are cached, as `<NS>/<org>-<repo>-root:<key>`.
+    #[arg(long, value_name = "NS", default_value = "build-cache", value_parser = parse_namespace)]
+    pub(crate) root_cache_namespace: String,
     #[command(flatten)]
     pub(crate) source: SourceArgs,
     #[command(flatten)]
@@ -197,12 +210,65 @@ pub(crate) struct InitArgs {
     /// The repository's work tree.
     #[arg(long, value_name = "DIR")]
     pub(crate) repo: PathBuf,
+    /// The root to write, NAMESPACE/NAME:TAG (default: the config's image_stream_tag; for a
+    /// config already on from_repository, the root the promoted Dockerfiles imply).
+    #[arg(long, value_name = "NS/NAME:TAG")]
+    pub(crate) root: Option<String>,
     /// Write .ci-operator.yaml (atomically) instead of printing it.
     #[arg(long)]
     pub(crate) write: bool,
-    /// With --write, replace an existing, different .ci-operator.yaml.
+    /// With --write, replace the build_root_image of a .ci-operator.yaml that names a
+    /// different root (its other keys and comments are kept).
     #[arg(long, requires = "write")]
     pub(crate) force: bool,
+}
+
+/// `audit`.
+#[derive(Debug, Args)]
+pub(crate) struct AuditArgs {
+    /// The config tree, in openshift/release's layout (`<org>/<repo>/<org>-<repo>-<branch>[__<variant>].yaml`).
+    #[arg(value_name = "CONFIG_DIR")]
+    pub(crate) config_dir: PathBuf,
+    /// Where to fetch each repository from; `{org}` and `{repo}` are replaced.
+    #[arg(
+        long,
+        value_name = "TEMPLATE",
+        default_value = "https://github.com/{org}/{repo}.git"
+    )]
+    pub(crate) git_url_template: String,
+    /// Check that each root's imagestreamtag exists in this cluster (read-only).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) kubeconfig: Option<PathBuf>,
+    /// Repositories fetched at once.
+    #[arg(short = 'j', long = "jobs", value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) jobs: u16,
+    /// Deadline per repository (its fetch and reads), e.g. 30s, 5m.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = crate::timeout::parse_duration)]
+    pub(crate) timeout: Duration,
+    /// Also audit configs that name their root, and say which could switch to
+    /// from_repository without changing it.
+    #[arg(long)]
+    pub(crate) candidates: bool,
+    /// The verdicts that make the exit code 1 (default: every verdict but ok).
+    #[arg(long, value_name = "VERDICT,...", value_enum, value_delimiter = ',')]
+    pub(crate) fail_on: Vec<FailOn>,
+}
+
+/// A verdict of `audit` that can fail it (`--fail-on`); every verdict but `ok`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    /// The branch could not be fetched.
+    Unreachable,
+    /// `.ci-operator.yaml` (or the config) is not valid.
+    Invalid,
+    /// No root could be found.
+    Unresolved,
+    /// The root's tag does not exist in the cluster.
+    TagMissing,
+    /// The in-repo root disagrees with a promoted Dockerfile.
+    Drift,
+    /// The root's Go is older than `go.mod` asks.
+    GoBehind,
 }
 
 /// `schema`.
@@ -229,3 +295,24 @@ pub(crate) struct CompletionsArgs {
     #[arg(value_enum)]
     pub(crate) shell: clap_complete::Shell,
 }
+
+/// `--root NS/NAME:TAG` of `tag` and `init`, checked by the one rule of a valid
+/// imagestreamtag. Parsed by the command rather than by clap, so that the error names the
+/// flag, the value and the rule it breaks, and exits 2 like every usage error.
+pub(crate) fn parse_root(text: &str) -> Result<ImageStreamTag, UsageError> {
+    text.parse().map_err(|source| UsageError::InvalidRoot {
+        text: text.to_owned(),
+        source,
+    })
+}
+
+/// A namespace flag (`--root-cache-namespace`), checked as Kubernetes checks one: a usage error
+/// that names the rule, before anything is read.
+fn parse_namespace(text: &str) -> Result<String, String> {
+    config_model::check_namespace(text)
+        .map(|()| text.to_owned())
+        .map_err(|rule| format!("`{text}` is not a namespace: {rule}"))
+}
+
+#[cfg(test)]
+mod tests;

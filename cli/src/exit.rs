@@ -1,9 +1,19 @@
-//! Exit codes, and the failure type that carries one.
+//! Exit codes: the one mapping from every error the cli can end with to the status it means.
 //!
-//! The code is picked from the typed error of the library that failed, never from its text:
-//! 1 a problem in the input, 2 usage, 3 the repository could not be read, 4 the cluster failed.
+//! 0 success, 1 a problem in the input, 2 usage, 3 the repository could not be read, 4 the
+//! cluster failed. The code is picked from the error's type, never from its text: each library
+//! error (and each of the cli's own, in `error.rs`) implements [`Classified`] below with a
+//! `match` over every variant or kind and no catch-all arm, so a variant added to a library
+//! does not compile until it is mapped here. Call sites turn a typed error into a [`Failure`]
+//! with `?` or `Failure::from`; none of them picks a status.
 
 use std::process::ExitCode;
+
+use crate::error::{
+    AuditError, BaseNamespaceNotAllowed, InitError, InvalidDocument, InvalidJobSpec,
+    NamespaceNotAllowed, OutputError, ProjectImageError, TagError, UsageError, UserFileError,
+    WriteError,
+};
 
 /// The process's exit status, as the command-line contract defines it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +31,18 @@ pub(crate) enum ExitStatus {
     Cluster,
 }
 
+impl ExitStatus {
+    /// The status of a command that reports findings (validation problems, drift): they are
+    /// problems in the input, printed as the result rather than as an error.
+    pub(crate) fn of_findings(found: bool) -> ExitStatus {
+        if found {
+            ExitStatus::Input
+        } else {
+            ExitStatus::Success
+        }
+    }
+}
+
 impl From<ExitStatus> for ExitCode {
     fn from(status: ExitStatus) -> ExitCode {
         ExitCode::from(match status {
@@ -33,7 +55,7 @@ impl From<ExitStatus> for ExitCode {
     }
 }
 
-/// An error on its way to the user, with the exit status it means.
+/// An error on its way to the user, with the exit status its type means.
 #[derive(Debug)]
 pub(crate) struct Failure {
     /// The exit status.
@@ -45,57 +67,254 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    /// A problem in the input (exit 1).
-    pub(crate) fn input(error: impl Into<anyhow::Error>) -> Failure {
-        Failure {
-            status: ExitStatus::Input,
-            error: error.into(),
-            snippets: Vec::new(),
-        }
-    }
-
-    /// A usage error (exit 2).
-    pub(crate) fn usage(error: impl Into<anyhow::Error>) -> Failure {
-        Failure {
-            status: ExitStatus::Usage,
-            error: error.into(),
-            snippets: Vec::new(),
-        }
-    }
-
-    /// The repository could not be read (exit 3).
-    pub(crate) fn repository(error: impl Into<anyhow::Error>) -> Failure {
-        Failure {
-            status: ExitStatus::Repository,
-            error: error.into(),
-            snippets: Vec::new(),
-        }
-    }
-
     /// Adds source snippets to show under the error.
     pub(crate) fn with_snippets(mut self, snippets: Vec<String>) -> Failure {
         self.snippets.extend(snippets);
         self
     }
+}
 
-    /// The cluster failed (exit 4).
-    pub(crate) fn cluster(error: impl Into<anyhow::Error>) -> Failure {
+/// An error whose type says which exit status it means.
+pub(crate) trait Classified: std::error::Error + Send + Sync + 'static {
+    /// The exit status.
+    fn status(&self) -> ExitStatus;
+}
+
+impl<E: Classified> From<E> for Failure {
+    fn from(error: E) -> Failure {
         Failure {
-            status: ExitStatus::Cluster,
-            error: error.into(),
+            status: error.status(),
+            error: anyhow::Error::new(error),
             snippets: Vec::new(),
         }
     }
 }
 
-/// `result.input()?` and friends: classify an error at the call site.
-pub(crate) trait Classify<T> {
-    /// Classifies an error as a problem in the input.
-    fn input(self) -> Result<T, Failure>;
+impl Classified for resolver::Error {
+    fn status(&self) -> ExitStatus {
+        use resolver::Error;
+        match self {
+            Error::Unreadable { .. } => ExitStatus::Repository,
+            Error::Refused { .. }
+            | Error::NoRepository { .. }
+            | Error::InRepoFileSyntax { .. }
+            | Error::InRepoFileInvalid { .. }
+            | Error::Inference { .. }
+            | Error::ProjectImage { .. }
+            | Error::InvalidImageStreamTag { .. }
+            | Error::NoBuildRoot { .. }
+            | Error::NoInRepoRoot { .. } => ExitStatus::Input,
+        }
+    }
 }
 
-impl<T, E: Into<anyhow::Error>> Classify<T> for Result<T, E> {
-    fn input(self) -> Result<T, Failure> {
-        self.map_err(Failure::input)
+impl Classified for resolver::FileError {
+    fn status(&self) -> ExitStatus {
+        match self.kind() {
+            resolver::FileErrorKind::Unreadable => ExitStatus::Repository,
+            resolver::FileErrorKind::Refused => ExitStatus::Input,
+        }
+    }
+}
+
+impl Classified for repo_source::Error {
+    fn status(&self) -> ExitStatus {
+        match self.kind() {
+            repo_source::ErrorKind::Unreadable => ExitStatus::Repository,
+            repo_source::ErrorKind::Refused | repo_source::ErrorKind::Input => ExitStatus::Input,
+        }
+    }
+}
+
+impl Classified for tagger::Error {
+    fn status(&self) -> ExitStatus {
+        match self.kind() {
+            tagger::ErrorKind::Input => ExitStatus::Input,
+            tagger::ErrorKind::Cluster | tagger::ErrorKind::Conflict => ExitStatus::Cluster,
+        }
+    }
+}
+
+impl Classified for resolver::RootBuildError {
+    fn status(&self) -> ExitStatus {
+        use resolver::{PlanError, RootBuildError};
+        match self {
+            RootBuildError::Resolve(error) => error.status(),
+            RootBuildError::Plan { source, .. } => match source {
+                PlanError::Files(error) => error.status(),
+                PlanError::OutsideContext { .. }
+                | PlanError::NotAFile { .. }
+                | PlanError::Circular { .. }
+                | PlanError::OutsideRepository { .. }
+                | PlanError::Ignore(_) => ExitStatus::Input,
+            },
+        }
+    }
+}
+
+impl Classified for resolver::ArchiveError {
+    fn status(&self) -> ExitStatus {
+        use resolver::ArchiveError;
+        match self {
+            ArchiveError::Files(error) => error.status(),
+            // The repository changed under the run (a work tree edited meanwhile).
+            ArchiveError::Vanished { .. } => ExitStatus::Repository,
+            ArchiveError::NotAFile { .. }
+            | ArchiveError::OutsideContext { .. }
+            | ArchiveError::TooBig { .. }
+            | ArchiveError::Write(_) => ExitStatus::Input,
+        }
+    }
+}
+
+impl Classified for config_model::parse::Error {
+    fn status(&self) -> ExitStatus {
+        use config_model::parse::ErrorKind;
+        match self.kind {
+            ErrorKind::TooLarge { .. }
+            | ErrorKind::InvalidUtf8
+            | ErrorKind::NulByte
+            | ErrorKind::NotAMapping { .. }
+            | ErrorKind::DuplicateKey { .. }
+            | ErrorKind::MultipleDocuments
+            | ErrorKind::TooComplex { .. }
+            | ErrorKind::Syntax { .. }
+            | ErrorKind::Invalid { .. } => ExitStatus::Input,
+        }
+    }
+}
+
+impl Classified for config_model::in_repo::Error {
+    fn status(&self) -> ExitStatus {
+        use config_model::in_repo::Error;
+        match self {
+            Error::Parse(_) | Error::Invalid { .. } => ExitStatus::Input,
+        }
+    }
+}
+
+impl Classified for config_model::job_spec::Error {
+    fn status(&self) -> ExitStatus {
+        use config_model::job_spec::Error;
+        match self {
+            Error::Json { .. } | Error::NotASha { .. } => ExitStatus::Input,
+        }
+    }
+}
+
+impl Classified for UsageError {
+    fn status(&self) -> ExitStatus {
+        match self {
+            UsageError::NoSource
+            | UsageError::UnreadablePath { .. }
+            | UsageError::InvalidRoot { .. }
+            | UsageError::JunitOnlyForAudit => ExitStatus::Usage,
+        }
+    }
+}
+
+impl Classified for UserFileError {
+    fn status(&self) -> ExitStatus {
+        match self {
+            UserFileError::Read(_)
+            | UserFileError::NotUtf8 { .. }
+            | UserFileError::NotADirectory { .. }
+            | UserFileError::NotARegularFile { .. } => ExitStatus::Input,
+        }
+    }
+}
+
+impl Classified for InvalidDocument {
+    fn status(&self) -> ExitStatus {
+        ExitStatus::Input
+    }
+}
+
+impl Classified for InvalidJobSpec {
+    fn status(&self) -> ExitStatus {
+        ExitStatus::Input
+    }
+}
+
+impl Classified for NamespaceNotAllowed {
+    fn status(&self) -> ExitStatus {
+        ExitStatus::Input
+    }
+}
+
+impl Classified for InitError {
+    fn status(&self) -> ExitStatus {
+        match self {
+            // Option B failed for the repository's own reasons; when it could not even read
+            // the work tree, that is the repository's status.
+            InitError::CannotInfer { source, .. } => source.status(),
+            InitError::NoBuildRoot { .. }
+            | InitError::NoImageStreamTag { .. }
+            | InitError::NoBuildRootBlock { .. }
+            | InitError::InvalidConfiguredRoot { .. }
+            | InitError::UnreadableInRepoFile { .. }
+            | InitError::CannotEdit { .. }
+            | InitError::DifferentRoot { .. } => ExitStatus::Input,
+        }
+    }
+}
+
+impl Classified for WriteError {
+    fn status(&self) -> ExitStatus {
+        match self {
+            WriteError::TempFile { .. } | WriteError::Write { .. } | WriteError::Rename { .. } => {
+                ExitStatus::Input
+            }
+        }
+    }
+}
+
+impl Classified for ProjectImageError {
+    fn status(&self) -> ExitStatus {
+        match self {
+            ProjectImageError::Archive { source, .. } => source.status(),
+            // Every base's digest was asked of the cluster: one missing is the cluster's doing.
+            ProjectImageError::MissingDigest { .. } => ExitStatus::Cluster,
+            ProjectImageError::NoRepositoryName { .. }
+            | ProjectImageError::InvalidCacheName { .. }
+            | ProjectImageError::InvalidInputImage { .. } => ExitStatus::Input,
+        }
+    }
+}
+
+impl Classified for BaseNamespaceNotAllowed {
+    fn status(&self) -> ExitStatus {
+        ExitStatus::Input
+    }
+}
+
+impl Classified for TagError {
+    fn status(&self) -> ExitStatus {
+        match self {
+            TagError::Runtime(_) | TagError::DeadlinePassed { .. } => ExitStatus::Cluster,
+        }
+    }
+}
+
+impl Classified for AuditError {
+    fn status(&self) -> ExitStatus {
+        match self {
+            AuditError::NoRepoPlaceholder { .. } | AuditError::NotADirectory { .. } => {
+                ExitStatus::Usage
+            }
+            AuditError::ReadTree { .. } => ExitStatus::Input,
+            AuditError::Runtime(_) => ExitStatus::Repository,
+        }
+    }
+}
+
+impl Classified for OutputError {
+    fn status(&self) -> ExitStatus {
+        match self {
+            OutputError::Stdout(_)
+            | OutputError::Json(_)
+            | OutputError::Yaml(_)
+            | OutputError::ManPage(_) => ExitStatus::Input,
+        }
     }
 }

@@ -3,12 +3,22 @@
 //! This crate composes the others (config-model, repo-source, resolver, tagger). It is the
 //! only crate that reads environment variables, prints, starts the tokio runtime and picks
 //! exit codes; the libraries return typed values and errors.
+//!
+//! Layout: `args` (the command line), `commands` (one module per subcommand, dispatch in
+//! `commands/mod.rs`), `pipeline` (the steps the commands share: load, choose the source,
+//! resolve, apply the policy, tag), `source` (SOURCE and the resolver's file adapter),
+//! `documents` (configs read from the command line), `error` (the cli's own errors), `exit`
+//! (the one mapping from every error to its exit code), `output` (the only place that prints).
 
 mod args;
+mod audit;
 mod commands;
+mod documents;
+mod error;
 mod exit;
 mod interrupt;
 mod output;
+mod pipeline;
 mod source;
 mod timeout;
 

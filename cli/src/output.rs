@@ -11,8 +11,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
+use repo_source::redact_credentials;
+
 use crate::args::OutputFormat;
-use crate::exit::{Classify, Failure};
+use crate::error::OutputError;
+use crate::exit::Failure;
 
 /// Logs on stderr: warnings by default, more with `-v`, errors only with `-q`; `RUST_LOG`
 /// overrides both.
@@ -95,36 +98,11 @@ pub(crate) fn snippet(file: &str, text: &str, line: u32, column: u32) -> Option<
     ))
 }
 
-/// Replaces the user information of every URL in `text` (`https://user:token@host/...`) by
-/// `***`, so that no credential from a clone URI or a server reaches the terminal, whatever
-/// library wrote the message.
-pub(crate) fn redact_credentials(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(scheme) = rest.find("://") {
-        let (before, after) = rest.split_at(scheme + 3);
-        out.push_str(before);
-        let authority_end = after
-            .find(|c: char| c == '/' || c.is_whitespace() || c == '`' || c == '\'' || c == '"')
-            .unwrap_or(after.len());
-        let authority = &after[..authority_end];
-        match authority.rfind('@') {
-            Some(at) => {
-                out.push_str("***@");
-                out.push_str(&authority[at + 1..]);
-            }
-            None => out.push_str(authority),
-        }
-        rest = &after[authority_end..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// `-q` was given: notes are not shown.
 static QUIET: AtomicBool = AtomicBool::new(false);
 
-/// A note for the person at the terminal (stderr, not a log line): shown unless `-q`.
+/// A note or a warning for the person at the terminal (stderr, not a log line, in every
+/// output mode): shown unless `-q`.
 pub(crate) fn note(text: &str) {
     if !QUIET.load(Ordering::Relaxed) {
         let _ = writeln!(std::io::stderr(), "{}", redact_credentials(text));
@@ -137,9 +115,7 @@ pub(crate) fn stdout(text: &str) -> Result<(), Failure> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(error) => Err(Failure::input(
-            anyhow::Error::new(error).context("writing to stdout"),
-        )),
+        Err(error) => Err(OutputError::Stdout(error).into()),
     }
 }
 
@@ -152,11 +128,13 @@ pub(crate) fn render<T: Serialize>(
     match format {
         OutputFormat::Text => Ok(text()),
         OutputFormat::Json => {
-            let mut json = serde_json::to_string_pretty(value).input()?;
+            let mut json = serde_json::to_string_pretty(value).map_err(OutputError::Json)?;
             json.push('\n');
             Ok(json)
         }
         OutputFormat::Yaml => yaml(value),
+        // `commands::run` refuses `-o junit` for every command but `audit`, which renders it.
+        OutputFormat::Junit => Err(crate::error::UsageError::JunitOnlyForAudit.into()),
     }
 }
 
@@ -166,7 +144,7 @@ pub(crate) fn yaml<T: Serialize>(value: &T) -> Result<String, Failure> {
     // Plain scalars: long values stay on one line, greppable, as kubectl prints them.
     let mut options = serde_saphyr::SerializerOptions::default();
     options.prefer_block_scalars = false;
-    serde_saphyr::to_string_with_options(value, options).input()
+    Ok(serde_saphyr::to_string_with_options(value, options).map_err(OutputError::Yaml)?)
 }
 
 /// stderr for log lines, with credentials in URLs redacted (gix and kube log URLs at debug).
@@ -181,31 +159,5 @@ impl Write for RedactingStderr {
 
     fn flush(&mut self) -> std::io::Result<()> {
         std::io::stderr().flush()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact_credentials;
-
-    #[test]
-    fn redacts_user_information() {
-        assert_eq!(
-            redact_credentials(
-                "fetching from `http://user:s3cr3t@127.0.0.1:1/r.git` failed; see https://x.io/a@b"
-            ),
-            "fetching from `http://***@127.0.0.1:1/r.git` failed; see https://x.io/a@b"
-        );
-        assert_eq!(redact_credentials("no url here"), "no url here");
-        assert_eq!(
-            redact_credentials("https://user:token@github.com/o/r.git"),
-            "https://***@github.com/o/r.git"
-        );
-        assert_eq!(
-            redact_credentials("https://github.com/o/r@x.git"),
-            "https://github.com/o/r@x.git"
-        );
-        assert_eq!(redact_credentials("/local/path"), "/local/path");
-        assert_eq!(redact_credentials("https://tok@h"), "https://***@h");
     }
 }

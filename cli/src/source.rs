@@ -11,12 +11,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use anyhow::anyhow;
-use config_model::{JobSpec, ValidConfig};
-use repo_source::{CloneRef, ErrorKind, FetchOptions, PullRef, Snapshot};
+use config_model::{Diagnostic, IN_REPO_FILE_NAME, JobSpec, ValidConfig};
+use repo_source::{CloneRef, ErrorKind, FetchOptions, PullRef, RemoteUrl, Snapshot};
 use resolver::{FileError, RepoFiles, RepoFilesProvider};
 
 use crate::args::SourceArgs;
+use crate::documents::in_repo_warnings;
+use crate::error::{InvalidJobSpec, UsageError};
 use crate::exit::Failure;
 use crate::output;
 
@@ -27,8 +28,8 @@ pub(crate) enum Source {
     Disk(PathBuf),
     /// `--repo DIR_OR_URL --rev REV`: a git repository at a revision.
     Git {
-        /// A path or URL.
-        location: String,
+        /// A path or URL (shown without its credentials).
+        location: RemoteUrl,
         /// The revision.
         rev: String,
     },
@@ -49,7 +50,7 @@ impl Source {
         if let Some(repo) = &args.repo {
             return Ok(match &args.rev {
                 Some(rev) => Source::Git {
-                    location: repo.clone(),
+                    location: RemoteUrl::new(repo.clone()),
                     rev: rev.clone(),
                 },
                 None => Source::Disk(PathBuf::from(repo)),
@@ -59,18 +60,11 @@ impl Source {
             Some(json) => (json.clone(), "--job-spec"),
             None => match std::env::var("JOB_SPEC") {
                 Ok(json) if !json.trim().is_empty() => (json, "JOB_SPEC"),
-                _ => {
-                    return Err(Failure::usage(anyhow!(
-                        "no repository to read: pass --repo DIR, --repo DIR_OR_URL --rev REV, or --job-spec JSON (or set JOB_SPEC)"
-                    )));
-                }
+                _ => return Err(UsageError::NoSource.into()),
             },
         };
-        let spec = config_model::parse_job_spec(&json).map_err(|e| {
-            Failure::input(
-                anyhow::Error::new(e).context(format!("{origin} is not a valid Prow job spec")),
-            )
-        })?;
+        let spec = config_model::parse_job_spec(&json)
+            .map_err(|source| InvalidJobSpec { origin, source })?;
         Ok(Source::from_job_spec(&spec, args.base_dir.clone()))
     }
 
@@ -103,9 +97,7 @@ impl Source {
     fn describe(&self, key: Option<&str>) -> String {
         match (self, key) {
             (Source::Disk(dir), _) => format!("the files in {}", dir.display()),
-            (Source::Git { location, rev }, _) => {
-                format!("{} at {rev}", crate::output::redact_credentials(location))
-            }
+            (Source::Git { location, rev }, _) => format!("{location} at {rev}"),
             (Source::Prow { .. }, Some(key)) => format!("the job's repository {key}"),
             (Source::Prow { .. }, None) => "the job's tested repository".to_owned(),
         }
@@ -124,7 +116,7 @@ impl Source {
                 Some(_) => Ok(None),
             },
             Source::Git { location, rev } => match key {
-                None => Snapshot::open_at(location, rev, options).map(Some),
+                None => Snapshot::open_at(location.expose(), rev, options).map(Some),
                 Some(_) => Ok(None),
             },
             Source::Prow {
@@ -152,7 +144,7 @@ impl Source {
                     "{} is not cloned under {}: fetching it from {}{}",
                     clone_ref.name(),
                     base_dir.display(),
-                    crate::output::redact_credentials(&spec.url),
+                    repo_source::redact_credentials(&spec.url),
                     if pulls.is_empty() {
                         String::new()
                     } else {
@@ -165,18 +157,69 @@ impl Source {
     }
 }
 
-/// A snapshot seen through the resolver's file trait.
-pub(crate) struct SnapshotFiles(Snapshot);
+/// A snapshot seen through the resolver's file trait. It keeps the `.ci-operator.yaml` it
+/// served, so the warnings the cli reports are about the very bytes the resolver read.
+pub(crate) struct SnapshotFiles {
+    snapshot: Snapshot,
+    in_repo_file: OnceCell<Vec<u8>>,
+}
+
+impl SnapshotFiles {
+    /// The files of `snapshot`.
+    pub(crate) fn new(snapshot: Snapshot) -> SnapshotFiles {
+        SnapshotFiles {
+            snapshot,
+            in_repo_file: OnceCell::new(),
+        }
+    }
+}
 
 impl RepoFiles for SnapshotFiles {
     fn read(&self, path: &str, max_bytes: u64) -> Result<Option<Vec<u8>>, FileError> {
-        self.0
+        let bytes = self
+            .snapshot
             .read(path, max_bytes)
-            .map_err(|error| file_error(path.to_owned(), error.kind(), error))
+            .map_err(|error| file_error(path.to_owned(), error.kind(), error))?;
+        if path == IN_REPO_FILE_NAME
+            && let Some(bytes) = &bytes
+        {
+            let _ = self.in_repo_file.set(bytes.clone());
+        }
+        Ok(bytes)
     }
 
     fn revision(&self) -> String {
-        self.0.revision().to_string()
+        self.snapshot.revision().to_string()
+    }
+
+    fn entry(&self, path: &str) -> Result<Option<resolver::TreeEntry>, FileError> {
+        self.snapshot
+            .entry(path)
+            .map(|entry| entry.map(tree_entry))
+            .map_err(|error| file_error(path.to_owned(), error.kind(), error))
+    }
+
+    fn list_dir(&self, path: &str) -> Result<Option<Vec<resolver::TreeEntry>>, FileError> {
+        self.snapshot
+            .list_dir(path)
+            .map(|entries| entries.map(|entries| entries.into_iter().map(tree_entry).collect()))
+            .map_err(|error| file_error(path.to_owned(), error.kind(), error))
+    }
+}
+
+/// A repo-source entry as the resolver sees it (it keys by id and needs no size).
+fn tree_entry(entry: repo_source::TreeEntry) -> resolver::TreeEntry {
+    use repo_source::EntryKind as Kind;
+    resolver::TreeEntry {
+        name: entry.name,
+        kind: match entry.kind {
+            Kind::File => resolver::EntryKind::File,
+            Kind::Executable => resolver::EntryKind::Executable,
+            Kind::Directory => resolver::EntryKind::Directory,
+            Kind::Symlink => resolver::EntryKind::Symlink,
+            Kind::Submodule => resolver::EntryKind::Submodule,
+        },
+        id: entry.id,
     }
 }
 
@@ -255,14 +298,32 @@ impl Repositories {
 
     /// The tested repository, opened (for `check`).
     pub(crate) fn primary(&self) -> Result<&dyn RepoFiles, Failure> {
-        match self.files(None) {
-            Ok(Some(files)) => Ok(files),
-            Ok(None) => Err(Failure::usage(anyhow!("no repository to read"))),
-            Err(error) => Err(match error.kind() {
-                resolver::FileErrorKind::Unreadable => Failure::repository(error),
-                resolver::FileErrorKind::Refused => Failure::input(error),
-            }),
+        self.files(None)?.ok_or_else(|| UsageError::NoSource.into())
+    }
+
+    /// The warnings of every `.ci-operator.yaml` read so far (unknown keys), the tested
+    /// repository's first, then by `org.repo`: `file` is `.ci-operator.yaml`, or
+    /// `org.repo/.ci-operator.yaml` for another repository of the job.
+    pub(crate) fn in_repo_warnings(&self) -> Vec<(String, Diagnostic)> {
+        let mut warnings = Vec::new();
+        for (key, cell) in &self.opened {
+            let Some(Ok(Some(files))) = cell.get() else {
+                continue;
+            };
+            let Some(bytes) = files.in_repo_file.get() else {
+                continue;
+            };
+            let file = match key {
+                None => IN_REPO_FILE_NAME.to_owned(),
+                Some(key) => format!("{key}/{IN_REPO_FILE_NAME}"),
+            };
+            warnings.extend(
+                in_repo_warnings(bytes)
+                    .into_iter()
+                    .map(|warning| (file.clone(), warning)),
+            );
         }
+        warnings
     }
 }
 
@@ -280,7 +341,7 @@ impl RepoFilesProvider for Repositories {
                 .unwrap_or_default();
             self.source
                 .open(org_repo, &self.options, &paths)
-                .map(|s| s.map(SnapshotFiles))
+                .map(|s| s.map(SnapshotFiles::new))
                 .map_err(Arc::new)
         });
         match opened {
@@ -320,14 +381,5 @@ impl std::fmt::Display for RepoError {
 impl std::error::Error for RepoError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         std::error::Error::source(&*self.0)
-    }
-}
-
-/// Maps a resolver error to the exit status its type means.
-pub(crate) fn resolver_failure(error: resolver::Error) -> Failure {
-    if error.is_repository_unreadable() {
-        Failure::repository(error)
-    } else {
-        Failure::input(error)
     }
 }

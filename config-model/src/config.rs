@@ -7,6 +7,7 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::image_stream_tag::{self, ImageStreamTag, InvalidImageStreamTag};
 use crate::position::Located;
 
 /// A ci-operator config (`ci-operator/config/<org>/<repo>/<org>-<repo>-<branch>.yaml`).
@@ -100,12 +101,18 @@ impl BuildRoot {
 pub struct ImageStreamTagReference {
     /// Namespace of the image stream.
     #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(regex(pattern = image_stream_tag::NAMESPACE_PATTERN))]
     pub namespace: Located<String>,
     /// Name of the image stream.
     #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(
+        regex(pattern = image_stream_tag::NAME_PATTERN),
+        length(max = image_stream_tag::MAX_STREAM_NAME)
+    )]
     pub name: Located<String>,
     /// Tag in the image stream.
     #[serde(default, deserialize_with = "null_as_empty")]
+    #[schemars(regex(pattern = image_stream_tag::TAG_PATTERN))]
     pub tag: Located<String>,
 }
 
@@ -147,6 +154,16 @@ impl<T: std::hash::Hash> std::hash::Hash for Located<T> {
 }
 
 impl ImageStreamTagReference {
+    /// The checked reference, or the first member that breaks OpenShift's rules (see
+    /// [`ImageStreamTag::new`]).
+    pub fn checked(&self) -> Result<ImageStreamTag, InvalidImageStreamTag> {
+        ImageStreamTag::new(
+            self.namespace.as_str(),
+            self.name.as_str(),
+            self.tag.as_str(),
+        )
+    }
+
     /// A reference built in code.
     pub fn new(
         namespace: impl Into<String>,

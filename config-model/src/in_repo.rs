@@ -3,8 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::config::ImageStreamTagReference;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::image_stream_tag::{self, ImageStreamTag};
 use crate::parse::{self, Document};
 use crate::position::Located;
 
@@ -27,12 +27,18 @@ pub struct InRepoConfig {
 pub struct BuildRootImage {
     /// Namespace of the image stream (option A).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = image_stream_tag::NAMESPACE_PATTERN))]
     pub namespace: Option<Located<String>>,
     /// Name of the image stream (option A).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        regex(pattern = image_stream_tag::NAME_PATTERN),
+        length(max = image_stream_tag::MAX_STREAM_NAME)
+    )]
     pub name: Option<Located<String>>,
     /// Tag (option A).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = image_stream_tag::TAG_PATTERN))]
     pub tag: Option<Located<String>>,
     /// Infer the root from a Dockerfile of the config's `images` (option B).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -40,14 +46,16 @@ pub struct BuildRootImage {
 }
 
 impl BuildRootImage {
-    /// The imagestreamtag, when namespace, name and tag are all given.
-    pub fn image_stream_tag(&self) -> Option<ImageStreamTagReference> {
+    /// The checked imagestreamtag, when namespace, name and tag are all given and valid.
+    ///
+    /// A `BuildRootImage` from [`parse_in_repo`] that has the three members has valid ones
+    /// (validation refused the file otherwise), so `None` then means option B. One built in
+    /// code with a bad member gives `None` too: there is no way to get an unchecked reference.
+    pub fn image_stream_tag(&self) -> Option<ImageStreamTag> {
         match (&self.namespace, &self.name, &self.tag) {
-            (Some(namespace), Some(name), Some(tag)) => Some(ImageStreamTagReference {
-                namespace: namespace.clone(),
-                name: name.clone(),
-                tag: tag.clone(),
-            }),
+            (Some(namespace), Some(name), Some(tag)) => {
+                ImageStreamTag::new(namespace.as_str(), name.as_str(), tag.as_str()).ok()
+            }
             _ => None,
         }
     }
@@ -80,7 +88,8 @@ pub enum StageRef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct InRepo {
     /// The file's contents. `build_root_image` is always `Some`, with either namespace, name
-    /// and tag all non-empty, or `from_dockerfile`.
+    /// and tag all valid ([`BuildRootImage::image_stream_tag`] gives them), or
+    /// `from_dockerfile`.
     pub config: InRepoConfig,
     /// Unknown keys, which are ignored. `validate --strict` makes them errors.
     pub warnings: Vec<Diagnostic>,
@@ -94,7 +103,7 @@ pub enum Error {
     #[error("invalid .ci-operator.yaml")]
     Parse(#[source] parse::Error),
     /// The YAML is readable but says something wrong. `Display` shows the first error.
-    #[error("invalid .ci-operator.yaml: {}", summary(diagnostics))]
+    #[error("{}", summary(diagnostics))]
     Invalid {
         /// Every problem: the errors and the warnings (unknown keys, which often explain an
         /// error: a misspelt key is then missing), sorted by position.
@@ -116,20 +125,24 @@ impl Error {
 /// The path of errors about `build_root_image` as a whole.
 const BUILD_ROOT_IMAGE: &str = "build_root_image";
 
-/// ci-tools' text, kept verbatim: it prints `invalid .ci-operator.yaml: ` and this.
-const MEMBERS_NON_EMPTY: &str =
-    "all build_root_image members (namespace, name, tag) must be non-empty";
+/// What every `.ci-operator.yaml` error starts with, as ci-tools prints it.
+const INVALID: &str = "invalid .ci-operator.yaml";
+
+/// ci-tools' text, kept verbatim, for `build_root_image` without a complete imagestreamtag (a
+/// member missing or empty, or no member and no `from_dockerfile`). It names its field and
+/// says `invalid .ci-operator.yaml: ` itself, so its diagnostic has an empty path: every
+/// caller prints the established line as it is.
+const MEMBERS_NON_EMPTY: &str = "invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty";
 
 fn summary(diagnostics: &[Diagnostic]) -> String {
     let mut errors = diagnostics.iter().filter(|d| d.severity == Severity::Error);
     let Some(first) = errors.next() else {
-        return "no problem found".to_owned();
+        return format!("{INVALID}: no problem found");
     };
-    // The kept text names its field already, and reads as ci-tools prints it.
     let mut out = if first.message == MEMBERS_NON_EMPTY {
         first.message.clone()
     } else {
-        first.to_string()
+        format!("{INVALID}: {first}")
     };
     let more = errors.count();
     if more > 0 {
@@ -141,8 +154,10 @@ fn summary(diagnostics: &[Diagnostic]) -> String {
 /// Reads and checks a `.ci-operator.yaml` (at most [`parse::MAX_IN_REPO_BYTES`]).
 ///
 /// Unknown keys, at any level, are warnings, never errors. Errors, all reported at once:
-/// `build_root_image` missing; namespace, name or tag given but one of them missing or
-/// empty; both those and `from_dockerfile`; an empty `from_dockerfile.image`; a
+/// `build_root_image` missing; namespace, name and tag not all given and non-empty while
+/// `from_dockerfile` is absent (ci-tools' kept text); a namespace, name or tag that breaks
+/// OpenShift's rules (see [`ImageStreamTag`]), at its position; both those and
+/// `from_dockerfile`; an empty `from_dockerfile.image`; a
 /// `from_dockerfile.stage` that is neither a name nor a 0-based index.
 pub fn parse_in_repo(bytes: &[u8]) -> Result<InRepo, Error> {
     let raw: load::RawInRepo = parse::load_bytes(bytes, Document::InRepo).map_err(Error::Parse)?;

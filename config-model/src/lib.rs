@@ -11,6 +11,11 @@
 //!   (`build_roots[org.repo]`, `images[2]`), keeping ci-tools' message texts.
 //! - [`parse_in_repo`] reads and checks `.ci-operator.yaml`: unknown keys are warnings with a
 //!   "did you mean" hint, never errors.
+//! - [`ImageStreamTag`] is the one checked imagestreamtag reference (`namespace/name:tag`):
+//!   the rules of a valid namespace, image stream name and tag ([`check_namespace`],
+//!   [`check_stream_name`], [`check_tag`], OpenShift's) live there and nowhere else. Validation
+//!   reports a member that breaks them at its position; [`BuildRootImage::image_stream_tag`]
+//!   and [`ImageStreamTagReference::checked`] give the checked type.
 //! - [`parse_job_spec`] reads Prow's `JOB_SPEC`.
 //! - [`config_schema`] and [`in_repo_schema`] give the JSON Schemas (draft-07).
 //!
@@ -43,6 +48,7 @@
 
 mod config;
 mod diagnostic;
+mod image_stream_tag;
 pub mod in_repo;
 pub mod job_spec;
 pub mod parse;
@@ -56,6 +62,9 @@ pub use config::{
     Prowgen, TestStep, join_repo_path,
 };
 pub use diagnostic::{Diagnostic, Severity};
+pub use image_stream_tag::{
+    ImageStreamTag, InvalidImageStreamTag, Member, check_namespace, check_stream_name, check_tag,
+};
 pub use in_repo::{
     BuildRootImage, FromDockerfile, IN_REPO_FILE_NAME, InRepo, InRepoConfig, StageRef,
     parse_in_repo,

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 use crate::config::{BuildRoot, Config, ImageStreamTagReference};
 use crate::diagnostic::{self, Diagnostic};
+use crate::image_stream_tag::{self, Member};
 use crate::position::{Located, Pos};
 
 #[cfg(test)]
@@ -52,7 +53,12 @@ impl ValidConfig {
 /// look like `org.repo`; `images` need a build root; each image has a `to`, no
 /// `dockerfile_literal` beside `context_dir`/`dockerfile_path`, and a name no other field
 /// defines (`root`, `root-<org.repo>`, `bin`, `test-bin`, `rpms`, `base_images` keys, other
-/// images); `base_images.<key>.tag` is set. Items of the `{items: [...]}` form are
+/// images); `base_images.<key>.tag` is set. Every non-empty namespace, name and tag of an
+/// imagestreamtag (in `build_root`, `build_roots` and `base_images`) follows OpenShift's rules
+/// (see [`crate::ImageStreamTag`]), each reported at its position: the references of
+/// `build_root` and `build_roots` of a validated config are all
+/// [`crate::ImageStreamTagReference::checked`], those of `base_images` when they name a
+/// namespace and a name. Items of the `{items: [...]}` form are
 /// `images.items[i]`, of the list form `images[i]`.
 pub fn validate_config(config: Config) -> Result<ValidConfig, Vec<Diagnostic>> {
     let diagnostics = diagnostics(&config);
@@ -148,6 +154,8 @@ impl Checker {
 
         for (key, image) in &config.base_images {
             let path = format!("base_images.{key}");
+            // As ci-tools: a base image needs only its tag (namespace and name may be left to
+            // other config); what is given follows OpenShift's rules.
             if image.tag.value.is_empty() {
                 let pos = known_or(image.tag.pos, image.pos);
                 self.error(
@@ -156,6 +164,7 @@ impl Checker {
                     "value required but not provided",
                 );
             }
+            self.member_rules(&path, image);
             self.pipeline_image(key, &path, image.pos);
         }
 
@@ -218,6 +227,30 @@ impl Checker {
                     "value required but not provided",
                 );
             }
+        }
+        self.member_rules(path, tag);
+    }
+
+    /// Each non-empty member that breaks OpenShift's rules, at its position (empty ones are
+    /// reported, or allowed, by the caller).
+    fn member_rules(&mut self, path: &str, tag: &Located<ImageStreamTagReference>) {
+        let reference = &tag.value;
+        let problems = image_stream_tag::problems(
+            &reference.namespace.value,
+            &reference.name.value,
+            &reference.tag.value,
+        );
+        for problem in problems.iter().filter(|p| !p.value.is_empty()) {
+            let member = match problem.member {
+                Member::Namespace => &reference.namespace,
+                Member::Name => &reference.name,
+                Member::Tag => &reference.tag,
+            };
+            self.error(
+                known_or(member.pos, tag.pos),
+                format!("{path}.{}", problem.member.key()),
+                image_stream_tag::validation_message(problem),
+            );
         }
     }
 

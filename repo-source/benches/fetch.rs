@@ -23,16 +23,14 @@
     reason = "a benchmark reports on stdout and stops on failure"
 )]
 
-#[path = "../tests/support/git_http.rs"]
-mod git_http;
-
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use git_http::GitHttpServer;
 use repo_source::{FetchOptions, FetchSpec, PullRef, Snapshot};
+use testkit::git::http::GitHttpServer;
+use testkit::git::{EPOCH, FastImport, git, git_command, merge_like_prow};
 
 const FILES: usize = 20_000;
 const FILE_SIZE: usize = 3_000;
@@ -40,7 +38,7 @@ const COMMITS: usize = 1_000;
 const FILES_PER_COMMIT: usize = 5;
 const PR_FORK_BEHIND: usize = 200;
 /// Bump when the generator changes, so the cached repository is rebuilt.
-const GENERATION: &str = "v1";
+const GENERATION: &str = "v2";
 
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this binary without it, and
@@ -104,42 +102,7 @@ fn main() {
         ours.1, unhinted.1
     );
 
-    // `git clone` (full), then Prow's merge.
-    let dir = tempfile::tempdir().unwrap();
-    server.reset_counters();
-    let started = Instant::now();
-    git(dir.path(), &["clone", "-q", "--no-checkout", &url, "full"]);
-    let full_dir = dir.path().join("full");
-    let tree = merge_like_prow(&full_dir, &base, &pr);
-    let content = fs_err::read_to_string(full_dir.join(".ci-operator.yaml")).unwrap();
-    let full = (started.elapsed().as_secs_f64(), server.bytes_sent());
-    assert!(content.contains("golang-1.22"));
-    assert_eq!(tree, our_tree, "the full clone's merge differs from ours");
-
-    // Prow's path: blobless, sparse.
-    server.reset_counters();
-    let started = Instant::now();
-    git(
-        dir.path(),
-        &[
-            "clone",
-            "-q",
-            "--filter=blob:none",
-            "--no-checkout",
-            &url,
-            "prow",
-        ],
-    );
-    let prow_dir = dir.path().join("prow");
-    git(
-        &prow_dir,
-        &["sparse-checkout", "set", "--no-cone", ".ci-operator.yaml"],
-    );
-    let tree = merge_like_prow(&prow_dir, &base, &pr);
-    let content = fs_err::read_to_string(prow_dir.join(".ci-operator.yaml")).unwrap();
-    let prow = (started.elapsed().as_secs_f64(), server.bytes_sent());
-    assert!(content.contains("golang-1.22"));
-    assert_eq!(tree, our_tree, "Prow's merge differs from ours");
+    let (full, prow) = git_baselines(&server, &base, &pr, &our_tree);
 
     report(
         "read_merged_ci_operator_yaml_bytes",
@@ -256,41 +219,57 @@ fn report(name: &str, value: f64, unit: &str, baseline_name: &str, baseline_valu
     );
 }
 
-/// Prow's clone step after cloning: check out the base, fetch the PR head, merge it.
-fn merge_like_prow(clone: &Path, base: &str, pr: &str) -> String {
-    git(clone, &["checkout", "-q", "--detach", base]);
-    git(clone, &["fetch", "-q", "origin", pr]);
+/// Wall time and bytes sent of the two `git` baselines: `git clone` (full) then Prow's merge,
+/// and Prow's path (blobless, sparse) then its merge; each must merge to `our_tree`.
+fn git_baselines(
+    server: &GitHttpServer,
+    base: &str,
+    pr: &str,
+    our_tree: &str,
+) -> ((f64, u64), (f64, u64)) {
+    let url = server.url("origin.git");
+    let dir = tempfile::tempdir().unwrap();
+    server.reset_counters();
+    let started = Instant::now();
+    git(dir.path(), &["clone", "-q", "--no-checkout", &url, "full"]);
+    let full_dir = dir.path().join("full");
+    let tree = prow_merge(&full_dir, base, pr);
+    let content = fs_err::read_to_string(full_dir.join(".ci-operator.yaml")).unwrap();
+    let full = (started.elapsed().as_secs_f64(), server.bytes_sent());
+    assert!(content.contains("golang-1.22"));
+    assert_eq!(tree, our_tree, "the full clone's merge differs from ours");
+
+    // Prow's path: blobless, sparse.
+    server.reset_counters();
+    let started = Instant::now();
     git(
-        clone,
-        &["merge", "-q", "--no-ff", "--no-stat", "-m", "merge", pr],
+        dir.path(),
+        &[
+            "clone",
+            "-q",
+            "--filter=blob:none",
+            "--no-checkout",
+            &url,
+            "prow",
+        ],
     );
-    git(clone, &["rev-parse", "HEAD^{tree}"])
+    let prow_dir = dir.path().join("prow");
+    git(
+        &prow_dir,
+        &["sparse-checkout", "set", "--no-cone", ".ci-operator.yaml"],
+    );
+    let tree = prow_merge(&prow_dir, base, pr);
+    let content = fs_err::read_to_string(prow_dir.join(".ci-operator.yaml")).unwrap();
+    let prow = (started.elapsed().as_secs_f64(), server.bytes_sent());
+    assert!(content.contains("golang-1.22"));
+    assert_eq!(tree, our_tree, "Prow's merge differs from ours");
+    (full, prow)
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = git_command(dir).args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
-
-fn git_command(dir: &Path) -> Command {
-    let mut command = Command::new("git");
-    command
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.com")
-        .env("GIT_COMMITTER_NAME", "Committer")
-        .env("GIT_COMMITTER_EMAIL", "committer@example.com")
-        .env("GIT_AUTHOR_DATE", "1700000000 +0000")
-        .env("GIT_COMMITTER_DATE", "1700000000 +0000")
-        .args(["-c", "init.defaultBranch=main"]);
-    command
+/// Prow's clone step after cloning: fetch the PR head, check out the base, merge it.
+fn prow_merge(clone: &Path, base: &str, pr: &str) -> String {
+    git(clone, &["fetch", "-q", "origin", pr]);
+    merge_like_prow(clone, base, &[pr])
 }
 
 /// A deterministic, fast generator of incompressible bytes (xorshift64*).
@@ -333,73 +312,54 @@ fn generate(root: &Path, origin: &Path) -> (String, String) {
     }
     fs_err::create_dir_all(root).unwrap();
     git(root, &["init", "-q", "--bare", "origin.git"]);
-    let mut child = git_command(origin)
-        .args(["fast-import", "--quiet"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        let mut out = BufWriter::new(child.stdin.take().unwrap());
-        let mut random = Random(0x1234_5678_9abc_def1);
-        let mut content = vec![0; FILE_SIZE];
-        let file = |out: &mut BufWriter<_>, path: &str, data: &[u8]| {
-            write!(out, "M 100644 inline {path}\ndata {}\n", data.len()).unwrap();
-            out.write_all(data).unwrap();
-            out.write_all(b"\n").unwrap();
-        };
-        let commit_header = |out: &mut BufWriter<_>, branch: &str, mark: usize, message: &str| {
-            let date = 1_700_000_000 + 60 * mark;
-            write!(
-                out,
-                "commit refs/heads/{branch}\nmark :{mark}\ncommitter Committer <committer@example.com> {date} +0000\ndata {}\n{message}\n",
-                message.len()
-            )
-            .unwrap();
-        };
-        for number in 1..=COMMITS {
-            commit_header(&mut out, "main", number, &format!("commit {number}"));
-            if number == 1 {
-                file(
-                    &mut out,
-                    ".ci-operator.yaml",
-                    b"build_root_image:\n  namespace: openshift\n  name: release\n  tag: golang-1.21\n",
-                );
-                file(
-                    &mut out,
-                    "Dockerfile",
-                    b"FROM registry.ci.openshift.org/openshift/release:golang-1.21\n",
-                );
-                for index in 0..FILES {
-                    random.fill(&mut content);
-                    file(&mut out, &file_path(index), &content);
-                }
-            } else {
-                for _ in 0..FILES_PER_COMMIT {
-                    let index = random.below(FILES);
-                    random.fill(&mut content);
-                    file(&mut out, &file_path(index), &content);
-                }
+    let mut import = FastImport::start(origin);
+    let mut random = Random(0x1234_5678_9abc_def1);
+    let mut content = vec![0; FILE_SIZE];
+    let date = |mark: usize| EPOCH + 60 * mark as u64;
+    for number in 1..=COMMITS {
+        import.commit(
+            "main",
+            Some(number),
+            date(number),
+            &format!("commit {number}"),
+        );
+        if number == 1 {
+            import.file(
+                ".ci-operator.yaml",
+                b"build_root_image:\n  namespace: openshift\n  name: release\n  tag: golang-1.21\n",
+            );
+            import.file(
+                "Dockerfile",
+                b"FROM registry.ci.openshift.org/openshift/release:golang-1.21\n",
+            );
+            for index in 0..FILES {
+                random.fill(&mut content);
+                import.file(&file_path(index), &content);
+            }
+        } else {
+            for _ in 0..FILES_PER_COMMIT {
+                let index = random.below(FILES);
+                random.fill(&mut content);
+                import.file(&file_path(index), &content);
             }
         }
-        // The PR: three commits off `main~200`, touching files main does not touch.
-        let fork = COMMITS - PR_FORK_BEHIND;
-        for step in 1..=3 {
-            let mark = COMMITS + step;
-            commit_header(&mut out, "pr", mark, &format!("pr commit {step}"));
-            if step == 1 {
-                writeln!(out, "from :{fork}").unwrap();
-                file(
-                    &mut out,
-                    ".ci-operator.yaml",
-                    b"build_root_image:\n  namespace: openshift\n  name: release\n  tag: golang-1.22\n",
-                );
-            }
-            random.fill(&mut content);
-            file(&mut out, &format!("pr-only/file{step}.bin"), &content);
-        }
-        out.flush().unwrap();
     }
-    assert!(child.wait().unwrap().success());
+    // The PR: three commits off `main~200`, touching files main does not touch.
+    let fork = COMMITS - PR_FORK_BEHIND;
+    for step in 1..=3 {
+        let mark = COMMITS + step;
+        import.commit("pr", Some(mark), date(mark), &format!("pr commit {step}"));
+        if step == 1 {
+            import.from(&format!(":{fork}"));
+            import.file(
+                ".ci-operator.yaml",
+                b"build_root_image:\n  namespace: openshift\n  name: release\n  tag: golang-1.22\n",
+            );
+        }
+        random.fill(&mut content);
+        import.file(&format!("pr-only/file{step}.bin"), &content);
+    }
+    import.finish();
     git(origin, &["repack", "-q", "-a", "-d", "-b"]);
     fs_err::write(&marker, GENERATION).unwrap();
     eprintln!(

@@ -1,7 +1,12 @@
 //! The one error type of this crate, and the two questions a caller asks of it.
+//!
+//! Errors are safe to show as they are made: a remote is a [`RemoteUrl`], which shows no
+//! credentials, and what a fetch's error from below says is kept through [`RemoteUrl::cause`].
 
 use std::path::PathBuf;
 use std::time::Duration;
+
+use crate::url::RemoteUrl;
 
 /// A boxed error from a layer below (gix, the OS), kept as the `source` of our variants.
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -58,6 +63,14 @@ pub enum Error {
         /// Where it was read.
         revision: String,
     },
+    /// The path names a file (or a special file on disk) where a directory is expected.
+    #[error("`{path}` at {revision} is not a directory")]
+    NotADirectory {
+        /// The path as the caller gave it.
+        path: String,
+        /// Where it was read.
+        revision: String,
+    },
     /// The file is bigger than the caller's limit; it was not read.
     #[error("`{path}` at {revision} is {size} bytes, over the limit of {limit} bytes")]
     TooLarge {
@@ -108,7 +121,7 @@ pub enum Error {
         "`{location}` is not a repository location (a path, `file://`, `http://` or `https://` URL)"
     )]
     InvalidLocation {
-        /// The location as given.
+        /// The location as given, its credentials redacted.
         location: String,
         /// What the URL parser said, when it got that far.
         #[source]
@@ -136,7 +149,7 @@ pub enum Error {
     RevisionNotFound {
         /// The revision as given.
         rev: String,
-        /// The repository (path or URL, in backticks).
+        /// The repository (path or URL without credentials, in backticks).
         repository: String,
         /// What gix said, when it said something.
         #[source]
@@ -163,7 +176,7 @@ pub enum Error {
         /// The missing object's id.
         object: String,
         /// The remote it was fetched from, if the repository names one.
-        remote: Option<String>,
+        remote: Option<RemoteUrl>,
         /// Why the fetch failed, if one was tried.
         #[source]
         source: Option<BoxError>,
@@ -181,7 +194,7 @@ pub enum Error {
     #[error("cannot create a scratch repository for fetching `{url}`")]
     Scratch {
         /// The URL being fetched.
-        url: String,
+        url: RemoteUrl,
         /// What failed.
         #[source]
         source: BoxError,
@@ -190,7 +203,7 @@ pub enum Error {
     #[error("cannot connect to `{url}`")]
     Connect {
         /// The URL.
-        url: String,
+        url: RemoteUrl,
         /// What the transport said.
         #[source]
         source: BoxError,
@@ -199,7 +212,7 @@ pub enum Error {
     #[error("`{url}` does not have `{rev}`")]
     MissingCommit {
         /// The URL.
-        url: String,
+        url: RemoteUrl,
         /// The SHA or ref that is missing.
         rev: String,
         /// What the server said, when it said something.
@@ -210,7 +223,7 @@ pub enum Error {
     #[error("the connection to `{url}` broke during the fetch")]
     ConnectionLost {
         /// The URL.
-        url: String,
+        url: RemoteUrl,
         /// What the transport said.
         #[source]
         source: BoxError,
@@ -219,7 +232,7 @@ pub enum Error {
     #[error("`{url}` replied with something that is not git's protocol")]
     InvalidReply {
         /// The URL.
-        url: String,
+        url: RemoteUrl,
         /// What gix said.
         #[source]
         source: BoxError,
@@ -228,7 +241,7 @@ pub enum Error {
     #[error("fetching from `{url}` failed")]
     Fetch {
         /// The URL.
-        url: String,
+        url: RemoteUrl,
         /// What gix said.
         #[source]
         source: BoxError,
@@ -237,7 +250,7 @@ pub enum Error {
     #[error("fetching from `{url}` did not finish within {:.1}s", .waited.as_secs_f64())]
     Deadline {
         /// The URL.
-        url: String,
+        url: RemoteUrl,
         /// How long this call waited.
         waited: Duration,
     },
@@ -323,6 +336,7 @@ impl Error {
             | Error::Submodule { .. }
             | Error::Directory { .. }
             | Error::NotAFile { .. }
+            | Error::NotADirectory { .. }
             | Error::TooLarge { .. } => ErrorKind::Refused,
             Error::NoRefs
             | Error::AmbiguousRefs { .. }
@@ -367,270 +381,3 @@ fn backticked(paths: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
-
-/// The credentials in a URL's userinfo (`https://user:token@host/…`), to keep out of messages.
-///
-/// Errors and log lines of this crate show URLs: the caller's `clone_uri` may carry a token, and
-/// so may the text of gix's errors kept as sources. [`Error::redacted`] replaces the userinfo
-/// with `***` everywhere, sources included, at the boundary of every fetch.
-#[derive(Debug, Clone)]
-pub(crate) struct Secret {
-    /// `user:token@`.
-    userinfo: String,
-    /// The parts worth hiding on their own: the password, and a user name long enough to be a
-    /// token (`https://<token>@github.com/…`).
-    parts: Vec<String>,
-}
-
-impl Secret {
-    /// The secret of `url`, if it has a userinfo.
-    pub(crate) fn of(url: &str) -> Option<Secret> {
-        let (_, rest) = url.split_once("://")?;
-        let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
-        let (userinfo, _) = authority.rsplit_once('@')?;
-        let mut parts = Vec::new();
-        match userinfo.split_once(':') {
-            Some((user, password)) => {
-                if !password.is_empty() {
-                    parts.push(password.to_owned());
-                }
-                if user.len() >= 8 {
-                    parts.push(user.to_owned());
-                }
-            }
-            None if userinfo.len() >= 8 => parts.push(userinfo.to_owned()),
-            None => {}
-        }
-        Some(Secret {
-            userinfo: format!("{userinfo}@"),
-            parts,
-        })
-    }
-
-    /// `text` without the secret.
-    pub(crate) fn scrub(&self, text: &str) -> String {
-        let mut text = text.replace(&self.userinfo, "***@");
-        for part in &self.parts {
-            text = text.replace(part.as_str(), "***");
-        }
-        text
-    }
-
-    fn is_in(&self, text: &str) -> bool {
-        text.contains(&self.userinfo) || self.parts.iter().any(|part| text.contains(part.as_str()))
-    }
-}
-
-/// `url` with its userinfo replaced by `***` (`https://***@host/x`).
-pub(crate) fn redact_url(url: &str) -> String {
-    match Secret::of(url) {
-        Some(secret) => secret.scrub(url),
-        None => url.to_owned(),
-    }
-}
-
-/// An error's text with the secret removed, and its sources likewise.
-#[derive(Debug)]
-struct Redacted {
-    message: String,
-    source: Option<Box<Redacted>>,
-}
-
-impl std::fmt::Display for Redacted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Redacted {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|source| source as &(dyn std::error::Error + 'static))
-    }
-}
-
-/// `source` itself when no error of its chain shows the secret, else a copy of the chain's text
-/// without it (the types are lost, which only matters to code that already classified it).
-fn scrub_source(source: BoxError, secret: &Secret) -> BoxError {
-    let mut messages = Vec::new();
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
-    while let Some(error) = current {
-        messages.push(error.to_string());
-        if messages.len() > 64 {
-            break;
-        }
-        current = error.source();
-    }
-    if !messages.iter().any(|message| secret.is_in(message)) {
-        return source;
-    }
-    let mut chain: Option<Box<Redacted>> = None;
-    for message in messages.iter().rev() {
-        chain = Some(Box::new(Redacted {
-            message: secret.scrub(message),
-            source: chain,
-        }));
-    }
-    match chain {
-        Some(chain) => chain,
-        None => source,
-    }
-}
-
-impl Error {
-    /// This error with `secret` removed from every field and source.
-    pub(crate) fn redacted(self, secret: Option<&Secret>) -> Error {
-        let Some(secret) = secret else {
-            return self;
-        };
-        let s = |text: String| secret.scrub(&text);
-        let b = |source: BoxError| scrub_source(source, secret);
-        let o = |source: Option<BoxError>| source.map(|source| scrub_source(source, secret));
-        match self {
-            Error::UnsafePath { path, reason } => Error::UnsafePath { path, reason },
-            Error::Symlink {
-                path,
-                entry,
-                revision,
-            } => Error::Symlink {
-                path,
-                entry,
-                revision: s(revision),
-            },
-            Error::Submodule {
-                path,
-                entry,
-                revision,
-            } => Error::Submodule {
-                path,
-                entry,
-                revision: s(revision),
-            },
-            Error::Directory { path, revision } => Error::Directory {
-                path,
-                revision: s(revision),
-            },
-            Error::NotAFile { path, revision } => Error::NotAFile {
-                path,
-                revision: s(revision),
-            },
-            Error::TooLarge {
-                path,
-                revision,
-                size,
-                limit,
-            } => Error::TooLarge {
-                path,
-                revision: s(revision),
-                size,
-                limit,
-            },
-            Error::NoRefs => Error::NoRefs,
-            Error::AmbiguousRefs { reason } => Error::AmbiguousRefs { reason },
-            Error::NoRefForKey { key, cloned } => Error::NoRefForKey { key, cloned },
-            Error::InvalidRef { name, reason } => Error::InvalidRef { name, reason },
-            Error::InvalidKey { key } => Error::InvalidKey { key },
-            Error::InvalidLocation { location, source } => Error::InvalidLocation {
-                location: s(location),
-                source: o(source),
-            },
-            Error::NoWorkTree { path } => Error::NoWorkTree { path },
-            Error::Open { path, source } => Error::Open {
-                path,
-                source: b(source),
-            },
-            Error::RevisionNotFound {
-                rev,
-                repository,
-                source,
-            } => Error::RevisionNotFound {
-                rev,
-                repository: s(repository),
-                source: o(source),
-            },
-            Error::Read {
-                path,
-                revision,
-                source,
-            } => Error::Read {
-                path,
-                revision: s(revision),
-                source: b(source),
-            },
-            Error::ObjectMissing {
-                path,
-                revision,
-                object,
-                remote,
-                source,
-            } => Error::ObjectMissing {
-                path,
-                revision: s(revision),
-                object,
-                remote: remote.map(s),
-                source: o(source),
-            },
-            Error::Io { path, source } => Error::Io { path, source },
-            Error::Scratch { url, source } => Error::Scratch {
-                url: s(url),
-                source: b(source),
-            },
-            Error::Connect { url, source } => Error::Connect {
-                url: s(url),
-                source: b(source),
-            },
-            Error::MissingCommit { url, rev, source } => Error::MissingCommit {
-                url: s(url),
-                rev,
-                source: o(source),
-            },
-            Error::ConnectionLost { url, source } => Error::ConnectionLost {
-                url: s(url),
-                source: b(source),
-            },
-            Error::InvalidReply { url, source } => Error::InvalidReply {
-                url: s(url),
-                source: b(source),
-            },
-            Error::Fetch { url, source } => Error::Fetch {
-                url: s(url),
-                source: b(source),
-            },
-            Error::Deadline { url, waited } => Error::Deadline {
-                url: s(url),
-                waited,
-            },
-            Error::UnrelatedHistories { pr, sha, onto } => Error::UnrelatedHistories {
-                pr,
-                sha,
-                onto: s(onto),
-            },
-            Error::Conflict {
-                pr,
-                sha,
-                onto,
-                paths,
-            } => Error::Conflict {
-                pr,
-                sha,
-                onto: s(onto),
-                paths,
-            },
-            Error::Merge {
-                pr,
-                sha,
-                onto,
-                source,
-            } => Error::Merge {
-                pr,
-                sha,
-                onto: s(onto),
-                source: b(source),
-            },
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests;

@@ -1,13 +1,17 @@
-//! Reading files from a git tree: a commit of a local repository, a work tree's `HEAD`, or a
-//! scratch repository filled by a fetch.
+//! Reading files, and looking up and listing entries, from a git tree: a commit of a local
+//! repository, a work tree's `HEAD`, or a scratch repository filled by a fetch.
 
 use gix::ObjectId;
+use gix::objs::tree::EntryMode;
 use gix::odb::memory::Storage;
 use tempfile::TempDir;
 
+use crate::entry::{EntryKind, TreeEntry};
 use crate::error::{BoxError, Error};
-use crate::fetch::{self, FetchOptions};
-use crate::snapshot::{Request, Revision};
+use crate::fetcher::{BlobFetcher, ObjectFetcher};
+use crate::read::ReadRequest;
+use crate::revision::{Revision, describe, short};
+use crate::url::RemoteUrl;
 
 /// A root tree of a repository, with what is needed to read from it on any thread.
 pub(crate) struct Tree {
@@ -15,8 +19,8 @@ pub(crate) struct Tree {
     root: ObjectId,
     /// Objects made in memory (merge results), which the repository on disk does not have.
     memory: Option<Storage>,
-    /// Where to fetch blobs that a partial clone does not have, and within which limits.
-    promisor: Option<Promisor>,
+    /// Where to fetch blobs that a partial clone (of someone else's) does not have.
+    promisor: Option<Box<dyn BlobFetcher>>,
     /// For a scratch repository of a partial fetch: where to fetch the trees and blobs a read
     /// needs, into this repository.
     lazy: Option<Lazy>,
@@ -25,30 +29,10 @@ pub(crate) struct Tree {
     _scratch: Option<TempDir>,
 }
 
-struct Promisor {
-    url: String,
-    options: FetchOptions,
-}
-
 struct Lazy {
-    url: String,
-    options: FetchOptions,
+    fetcher: Box<dyn ObjectFetcher>,
     /// One fetch at a time: concurrent reads of the same path would fetch it twice.
     lock: std::sync::Mutex<()>,
-}
-
-/// The short form of an id used in descriptions.
-pub(crate) fn short(id: &gix::oid) -> String {
-    id.to_hex_with_len(7).to_string()
-}
-
-/// `1a2b3c4` when `rev` is the commit's SHA, else `` `main` (1a2b3c4) ``.
-pub(crate) fn describe(rev: &str, commit: &gix::oid) -> String {
-    if rev.eq_ignore_ascii_case(&commit.to_string()) {
-        short(commit)
-    } else {
-        format!("`{rev}` ({})", short(commit))
-    }
 }
 
 impl Tree {
@@ -68,12 +52,11 @@ impl Tree {
         }
     }
 
-    /// Makes reads fetch the trees and blobs they miss from `url`, by id, into this (scratch)
-    /// repository.
-    pub(crate) fn fetching_from(mut self, url: String, options: FetchOptions) -> Self {
+    /// Makes reads fetch the trees and blobs they miss through `fetcher`, by id, into this
+    /// (scratch) repository.
+    pub(crate) fn fetching_with(mut self, fetcher: Box<dyn ObjectFetcher>) -> Self {
         self.lazy = Some(Lazy {
-            url,
-            options,
+            fetcher,
             lock: std::sync::Mutex::new(()),
         });
         self
@@ -86,20 +69,19 @@ impl Tree {
             return Ok(());
         };
         let _one_at_a_time = lazy.lock.lock().unwrap_or_else(|err| err.into_inner());
-        crate::partial::prefetch_paths(
+        lazy.fetcher.prefetch(
             &self.repo,
             self.memory.clone(),
             self.root,
-            &lazy.url,
             paths.iter().map(|path| (*path).to_owned()).collect(),
-            &lazy.options,
         )
     }
 
-    /// `HEAD` of the git repository in `dir`.
+    /// `HEAD` of the git repository in `dir`; when it is a partial clone, `promisor` makes the
+    /// fetcher of the blobs it lacks from its promisor remote.
     pub(crate) fn head(
         dir: &std::path::Path,
-        options: &FetchOptions,
+        promisor: impl FnOnce(RemoteUrl) -> Box<dyn BlobFetcher>,
     ) -> Result<(Tree, Revision), Error> {
         let repo = open(dir)?;
         let not_found = |source: BoxError| Error::RevisionNotFound {
@@ -107,7 +89,7 @@ impl Tree {
             repository: format!("`{}`", dir.display()),
             source: Some(source),
         };
-        let (commit, tree, promisor) = {
+        let (commit, tree, promisor_url) = {
             let local = repo.to_thread_local();
             let head = local.head_commit().map_err(|err| not_found(err.into()))?;
             let tree = head
@@ -122,22 +104,20 @@ impl Tree {
             format!("HEAD ({}) of `{}`", short(&commit), dir.display()),
         );
         let mut tree = Tree::new(repo, tree, None, None);
-        tree.promisor = promisor.map(|url| Promisor {
-            url,
-            options: options.clone(),
-        });
+        tree.promisor = promisor_url.map(promisor);
         Ok((tree, revision))
     }
 
     /// `rev` of the repository at `path`.
     pub(crate) fn local(path: &std::path::Path, rev: &str) -> Result<(Tree, Revision), Error> {
         let repo = open(path)?;
-        let (commit, tree) =
-            resolve(&repo.to_thread_local(), rev).map_err(|source| Error::RevisionNotFound {
+        let (commit, tree) = resolve_rev(&repo.to_thread_local(), rev).map_err(|source| {
+            Error::RevisionNotFound {
                 rev: rev.to_owned(),
                 repository: format!("`{}`", path.display()),
                 source,
-            })?;
+            }
+        })?;
         let revision = Revision::new(
             Some(commit.to_string()),
             Some(tree.to_string()),
@@ -146,69 +126,153 @@ impl Tree {
         Ok((Tree::new(repo, tree, None, None), revision))
     }
 
-    pub(crate) fn read(&self, request: &Request<'_>) -> Result<Option<Vec<u8>>, Error> {
+    /// A thread-local view of the repository, with the objects made in memory.
+    fn thread_local(&self) -> gix::Repository {
         let mut repo = self.repo.to_thread_local();
         if let Some(memory) = &self.memory {
             repo.objects.set_object_memory(memory.clone());
         }
-        let components = request.checked.components();
+        repo
+    }
+
+    pub(crate) fn read(&self, request: &ReadRequest<'_>) -> Result<Option<Vec<u8>>, Error> {
+        let repo = self.thread_local();
+        let Some(found) = self.find(&repo, request)? else {
+            return Ok(None);
+        };
+        let last = request.checked.components().len().saturating_sub(1);
+        if found.mode.is_link() {
+            return Err(request.symlink(last));
+        }
+        if found.mode.is_commit() {
+            return Err(request.submodule(last));
+        }
+        if found.mode.is_tree() {
+            return Err(request.directory());
+        }
+        self.read_blob(&repo, found.id, request).map(Some)
+    }
+
+    /// The entry at the request's path (the root for no components), without reading or
+    /// fetching its object: only the trees above it.
+    pub(crate) fn entry(&self, request: &ReadRequest<'_>) -> Result<Option<TreeEntry>, Error> {
+        let repo = self.thread_local();
+        let name = request.checked.components().last().copied().unwrap_or("");
+        Ok(self
+            .find(&repo, request)?
+            .map(|found| tree_entry(&repo, name.as_bytes(), found)))
+    }
+
+    /// The entries of the directory at the request's path, sorted by name; fetches that
+    /// directory's tree (and those above it) if a partial fetch left it out, and nothing else.
+    pub(crate) fn list_dir(
+        &self,
+        request: &ReadRequest<'_>,
+    ) -> Result<Option<Vec<TreeEntry>>, Error> {
+        let repo = self.thread_local();
+        let Some(found) = self.find(&repo, request)? else {
+            return Ok(None);
+        };
+        let last = request.checked.components().len().saturating_sub(1);
+        if found.mode.is_link() {
+            return Err(request.symlink(last));
+        }
+        if found.mode.is_commit() {
+            return Err(request.submodule(last));
+        }
+        if !found.mode.is_tree() {
+            return Err(request.not_a_directory());
+        }
+        self.ensure_present(&repo, found.id, request)?;
+        let tree = repo
+            .find_tree(found.id)
+            .map_err(|err| request.read_failed(err))?;
+        let decoded = tree.decode().map_err(|err| request.read_failed(err))?;
+        let mut entries: Vec<TreeEntry> = decoded
+            .entries
+            .iter()
+            .map(|entry| {
+                let found = Found {
+                    mode: entry.mode,
+                    id: entry.oid.to_owned(),
+                };
+                tree_entry(&repo, entry.filename, found)
+            })
+            .collect();
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Some(entries))
+    }
+
+    /// What the request's path names: `None` when it (or a directory on the way) is absent, or
+    /// a file is where a directory is expected. A symlink or a submodule on the way is refused;
+    /// one at the path itself is found, not followed. Fetches the trees on the way that a
+    /// partial fetch left out, never the object found.
+    fn find(
+        &self,
+        repo: &gix::Repository,
+        request: &ReadRequest<'_>,
+    ) -> Result<Option<Found>, Error> {
+        let Some((last, parents)) = request.checked.components().split_last() else {
+            return Ok(Some(Found {
+                mode: EntryKind::Directory.git_mode(),
+                id: self.root,
+            }));
+        };
         let mut tree_id = self.root;
-        for (index, name) in components.iter().enumerate() {
-            self.ensure_present(&repo, tree_id, request)?;
-            let tree = repo
-                .find_tree(tree_id)
-                .map_err(|err| request.read_failed(err))?;
-            let Some(entry) = tree.find_entry(*name) else {
+        for (index, name) in parents.iter().enumerate() {
+            let Some(found) = self.child(repo, tree_id, name, request)? else {
                 return Ok(None);
             };
-            let mode = entry.mode();
-            let id = entry.object_id();
-            let last = index + 1 == components.len();
-            if mode.is_link() {
+            if found.mode.is_link() {
                 return Err(request.symlink(index));
             }
-            if mode.is_commit() {
+            if found.mode.is_commit() {
                 return Err(request.submodule(index));
             }
-            if mode.is_tree() {
-                if last {
-                    return Err(request.directory());
-                }
-                tree_id = id;
-                continue;
-            }
-            if !last {
+            if !found.mode.is_tree() {
                 // A file where a directory is expected: there is no such path.
                 return Ok(None);
             }
-            return self.read_blob(&repo, id, request).map(Some);
+            tree_id = found.id;
         }
-        // `RepoPath` is never empty, so the loop returns.
-        Ok(None)
+        self.child(repo, tree_id, last, request)
+    }
+
+    /// The entry `name` of the tree `tree_id`, fetching that tree if it is not here.
+    fn child(
+        &self,
+        repo: &gix::Repository,
+        tree_id: ObjectId,
+        name: &str,
+        request: &ReadRequest<'_>,
+    ) -> Result<Option<Found>, Error> {
+        self.ensure_present(repo, tree_id, request)?;
+        let tree = repo
+            .find_tree(tree_id)
+            .map_err(|err| request.read_failed(err))?;
+        Ok(tree.find_entry(name).map(|entry| Found {
+            mode: entry.mode(),
+            id: entry.object_id(),
+        }))
     }
 
     fn read_blob(
         &self,
         repo: &gix::Repository,
         id: ObjectId,
-        request: &Request<'_>,
+        request: &ReadRequest<'_>,
     ) -> Result<Vec<u8>, Error> {
         if !repo.has_object(id) {
             if let Some(lazy) = &self.lazy {
                 let _one_at_a_time = lazy.lock.lock().unwrap_or_else(|err| err.into_inner());
                 if !repo.has_object(id) {
-                    crate::partial::fetch_objects(
-                        &self.repo,
-                        &lazy.url,
-                        vec![id],
-                        Some(request.max_bytes),
-                        &lazy.options,
-                    )?
-                    .map_err(|size| request.too_large(size))?;
+                    lazy.fetcher
+                        .fetch_objects(&self.repo, vec![id], Some(request.max_bytes))?
+                        .map_err(|size| request.too_large(size))?;
                 }
             } else {
                 return self
-                    .fetch_missing(id, request)?
+                    .fetch_from_promisor(id, request)?
                     .map_err(|size| request.too_large(size));
             }
         }
@@ -229,7 +293,7 @@ impl Tree {
         &self,
         repo: &gix::Repository,
         id: ObjectId,
-        request: &Request<'_>,
+        request: &ReadRequest<'_>,
     ) -> Result<(), Error> {
         if repo.has_object(id) {
             return Ok(());
@@ -237,14 +301,9 @@ impl Tree {
         if let Some(lazy) = &self.lazy {
             let _one_at_a_time = lazy.lock.lock().unwrap_or_else(|err| err.into_inner());
             if !repo.has_object(id) {
-                crate::partial::fetch_objects(
-                    &self.repo,
-                    &lazy.url,
-                    vec![id],
-                    None,
-                    &lazy.options,
-                )?
-                .map_err(|size| request.too_large(size))?;
+                lazy.fetcher
+                    .fetch_objects(&self.repo, vec![id], None)?
+                    .map_err(|size| request.too_large(size))?;
             }
             return Ok(());
         }
@@ -259,12 +318,12 @@ impl Tree {
 
     /// The blob `id` from the promisor remote, if the repository is a partial clone;
     /// `Ok(Err(size))` when it is too large.
-    fn fetch_missing(
+    fn fetch_from_promisor(
         &self,
         id: ObjectId,
-        request: &Request<'_>,
+        request: &ReadRequest<'_>,
     ) -> Result<Result<Vec<u8>, u64>, Error> {
-        let missing = |remote: Option<String>, source: Option<BoxError>| Error::ObjectMissing {
+        let missing = |remote: Option<RemoteUrl>, source: Option<BoxError>| Error::ObjectMissing {
             path: request.path.to_owned(),
             revision: request.revision.description().to_owned(),
             object: id.to_string(),
@@ -274,12 +333,34 @@ impl Tree {
         let Some(promisor) = &self.promisor else {
             return Err(missing(None, None));
         };
-        fetch::fetch_blob(&promisor.url, id, request.max_bytes, &promisor.options).map_err(|err| {
-            missing(
-                Some(crate::error::redact_url(&promisor.url)),
-                Some(err.into()),
-            )
-        })
+        promisor
+            .fetch_blob(id, request.max_bytes)
+            .map_err(|err| missing(Some(promisor.remote().clone()), Some(err.into())))
+    }
+}
+
+/// A tree entry found on a path: its mode and object id, the object itself not read.
+struct Found {
+    mode: EntryMode,
+    id: ObjectId,
+}
+
+/// The [`TreeEntry`] of `found`, named `name`; a blob's size comes from its header when the
+/// blob is here (never fetched for it).
+fn tree_entry(repo: &gix::Repository, name: &[u8], found: Found) -> TreeEntry {
+    let kind = EntryKind::of_mode(found.mode);
+    let is_blob = matches!(
+        kind,
+        EntryKind::File | EntryKind::Executable | EntryKind::Symlink
+    );
+    let size = (is_blob && repo.has_object(found.id))
+        .then(|| repo.find_header(found.id).ok().map(|header| header.size()))
+        .flatten();
+    TreeEntry {
+        name: String::from_utf8_lossy(name).into_owned(),
+        kind,
+        id: found.id.to_string(),
+        size,
     }
 }
 
@@ -295,7 +376,10 @@ fn open(path: &std::path::Path) -> Result<gix::ThreadSafeRepository, Error> {
 }
 
 /// The commit and root tree `rev` names.
-fn resolve(repo: &gix::Repository, rev: &str) -> Result<(ObjectId, ObjectId), Option<BoxError>> {
+fn resolve_rev(
+    repo: &gix::Repository,
+    rev: &str,
+) -> Result<(ObjectId, ObjectId), Option<BoxError>> {
     let id = repo.rev_parse_single(rev).map_err(|err| Some(err.into()))?;
     let object = id.object().map_err(|err| Some(err.into()))?;
     let commit = object.peel_to_commit().map_err(|err| Some(err.into()))?;
@@ -305,7 +389,7 @@ fn resolve(repo: &gix::Repository, rev: &str) -> Result<(ObjectId, ObjectId), Op
 
 /// The URL of the remote a partial clone fetches missing objects from (`remote.<name>.promisor`
 /// or `extensions.partialClone`), if any.
-fn promisor_url(repo: &gix::Repository) -> Option<String> {
+fn promisor_url(repo: &gix::Repository) -> Option<RemoteUrl> {
     let config = repo.config_snapshot();
     let name = config
         .string("extensions.partialClone")
@@ -319,5 +403,5 @@ fn promisor_url(repo: &gix::Repository) -> Option<String> {
                 .map(|name| name.to_string())
         })?;
     let url = config.string(format!("remote.{name}.url").as_str())?;
-    Some(url.to_string())
+    Some(RemoteUrl::new(url.to_string()))
 }

@@ -10,6 +10,11 @@
 //! - a remote ([`Snapshot::fetch_merged`]): a partial fetch into a scratch directory, then each
 //!   PR merged in memory, in order, into the tree `git merge --no-ff` would make.
 //!
+//! Besides reading files, a snapshot looks up and lists entries ([`Snapshot::entry`],
+//! [`Snapshot::list_dir`]) as [`TreeEntry`]s with git's object ids, what a build keys its inputs
+//! by: from git, straight from the trees; from disk, the ids `git add -A` would record (see
+//! [`TreeEntry`]), so the same content has the same id from any source.
+//!
 //! # What a remote costs
 //!
 //! gix 0.90's fetch porcelain has no partial-clone filter, so this crate speaks protocol v2
@@ -20,6 +25,8 @@
 //! candidates); the merge bases with their root trees; then only the trees that both sides of a
 //! merge changed and the blobs both changed, by id. Directories changed on one side only are
 //! taken whole, unread, as git's `ort` merge does; the merged tree is byte-identical to git's.
+//! Looking up an entry fetches only the trees above it, listing a directory its tree too: a
+//! directory's id comes from its parent tree, a file's from its directory, no blob is fetched.
 //! Reads fetch the trees and the blob on their path by id, one round each, or all together with
 //! [`Snapshot::fetch_merged_for`] / [`Snapshot::prefetch`]. On the benchmark's repository (20 000
 //! files, a PR 200 commits behind), reading `.ci-operator.yaml` at the merged revision costs
@@ -50,7 +57,8 @@
 //!
 //! - [`ErrorKind::Refused`] — the repository was read, but the file asked for is refused
 //!   ([`Error::UnsafePath`], [`Error::Symlink`], [`Error::Submodule`], [`Error::Directory`],
-//!   [`Error::NotAFile`], [`Error::TooLarge`]): an input problem the user fixes.
+//!   [`Error::NotAFile`], [`Error::NotADirectory`], [`Error::TooLarge`]): an input problem the
+//!   user fixes.
 //! - [`ErrorKind::Input`] — the caller's description of the source is unusable
 //!   ([`Error::NoRefs`], [`Error::AmbiguousRefs`], [`Error::NoRefForKey`], [`Error::InvalidRef`],
 //!   [`Error::InvalidKey`], [`Error::InvalidLocation`]).
@@ -65,13 +73,37 @@
 //! Fetches log through `tracing` (target `repo_source::fetch`): one info line per fetch with
 //! objects, bytes and time, and one when it takes the full path and why; with
 //! [`FetchOptions::progress`] also the progress every second. Reads that fetch log at debug
-//! level. Credentials in a URL's userinfo (`https://user:token@host/…`) appear as `***` in every
-//! error (sources included), revision description and log line.
+//! level.
+//!
+//! # Credentials
+//!
+//! A remote's URL is held as a [`RemoteUrl`], which can only display itself redacted: the user
+//! information (`https://user:token@host/…`) and credential query parameters (`?access_token=…`)
+//! appear as `***` in every error (sources included), revision description and log line, as they
+//! are made. [`redact_credentials`] applies the same rule to any text, for callers that print
+//! messages of other libraries.
 //!
 //! It deliberately knows nothing of ci-operator configs or Prow's JSON: it speaks paths,
 //! revisions and bytes ([`CloneRef`] is a plain struct the caller fills from `JOB_SPEC`), and no
 //! gix type appears in its API. It never writes to a repository it did not create. Fetching a
 //! local path or `file://` URL runs `git upload-pack`, so the `git` binary must be installed.
+//!
+//! # Layout
+//!
+//! No module imports one that imports it back, directly or around a loop:
+//!
+//! - `snapshot`: [`Snapshot`], which picks the reader for a source: `disk` (files on disk, no
+//!   symlink followed) with `disk_tree` (their entries and git ids), or `git` (a tree of a
+//!   repository); `read` is one read's or look-up's request and its errors, `path` the check of
+//!   a requested path, `revision` the [`Revision`] shown, `entry` the [`TreeEntry`] given;
+//! - `remote/`: everything that talks to a remote (see its module doc): the public
+//!   [`FetchSpec`] / [`FetchOptions`] / [`PullRef`], the partial fetch by round, the tree merge,
+//!   the full fallback, the protocol session and the deadline;
+//! - `fetcher`: the handles (`ObjectFetcher`, `BlobFetcher`) through which `git` fetches what a
+//!   read lacks; `remote` implements them, so `git` needs no fetch code;
+//! - `prow`: Prow's refs ([`CloneRef`], [`tested_ref`], [`prow_work_dir`]);
+//! - `error`: [`Error`] and [`ErrorKind`]; `url`: [`RemoteUrl`] and [`redact_credentials`], the
+//!   one redaction rule.
 //!
 //! ```no_run
 //! use repo_source::{FetchOptions, Snapshot};
@@ -88,18 +120,23 @@
 //! ```
 
 mod disk;
+mod disk_tree;
+mod entry;
 mod error;
-mod fetch;
+mod fetcher;
 mod git;
-mod partial;
 mod path;
-mod progress;
 mod prow;
-mod session;
+mod read;
+mod remote;
+mod revision;
 mod snapshot;
-mod tree_merge;
+mod url;
 
+pub use entry::{EntryKind, TreeEntry};
 pub use error::{Error, ErrorKind, UnsafePathReason};
-pub use fetch::{FetchOptions, FetchSpec};
-pub use prow::{CloneRef, PullRef, prow_work_dir, tested_ref};
-pub use snapshot::{Revision, Snapshot};
+pub use prow::{CloneRef, prow_work_dir, tested_ref};
+pub use remote::{FetchOptions, FetchSpec, PullRef};
+pub use revision::Revision;
+pub use snapshot::Snapshot;
+pub use url::{RemoteUrl, redact_credentials};

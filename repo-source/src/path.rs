@@ -40,7 +40,19 @@ impl<'a> RepoPath<'a> {
         Ok(RepoPath { components })
     }
 
-    /// The components, in order; never empty.
+    /// [`RepoPath::parse`], where an empty path (or only `.` and `/`) names the repository root:
+    /// a path of no components, for looking up and listing entries.
+    pub(crate) fn parse_or_root(path: &'a str) -> Result<Self, UnsafePathReason> {
+        match RepoPath::parse(path) {
+            Err(UnsafePathReason::Empty) => Ok(RepoPath {
+                components: Vec::new(),
+            }),
+            parsed => parsed,
+        }
+    }
+
+    /// The components, in order; never empty but for the root of
+    /// [`RepoPath::parse_or_root`].
     pub(crate) fn components(&self) -> &[&'a str] {
         &self.components
     }

@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::fetch::FetchSpec;
 use crate::path::RepoPath;
+use crate::remote::{FetchSpec, PullRef};
 
 /// One repository a Prow job clones: an entry of the job spec's `refs` or `extra_refs`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,15 +31,6 @@ pub struct CloneRef {
     pub clone_uri: Option<String>,
     /// Whether the job runs in this repository's directory (`workdir`).
     pub workdir: bool,
-}
-
-/// One PR of a [`CloneRef`]: its number and the head commit to merge.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PullRef {
-    /// The PR number (`number`).
-    pub number: u64,
-    /// The PR's head commit (`sha`).
-    pub sha: String,
 }
 
 impl CloneRef {

@@ -1,74 +1,21 @@
 //! [`Snapshot`]: the files of one repository at one revision, and how each source is opened.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::error::{BoxError, Error, Secret};
-use crate::fetch::{self, FetchOptions, FetchSpec};
+use crate::entry::TreeEntry;
+use crate::error::Error;
 use crate::path::RepoPath;
-use crate::{disk, git};
-
-/// Which revision a [`Snapshot`] shows, for messages and reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Revision {
-    commit: Option<String>,
-    tree: Option<String>,
-    description: String,
-}
-
-impl Revision {
-    pub(crate) fn new(commit: Option<String>, tree: Option<String>, description: String) -> Self {
-        Revision {
-            commit,
-            tree,
-            description,
-        }
-    }
-
-    /// The commit's full hex id; `None` for files on disk.
-    ///
-    /// For a remote with PRs merged, this is the id of the merge commit made in memory here,
-    /// which differs from Prow's (the dates differ); compare [`Revision::tree`] instead.
-    pub fn commit(&self) -> Option<&str> {
-        self.commit.as_deref()
-    }
-
-    /// The root tree's full hex id; `None` for files on disk. Equal to the tree of the merge
-    /// commit `git merge --no-ff` makes.
-    pub fn tree(&self) -> Option<&str> {
-        self.tree.as_deref()
-    }
-
-    /// A phrase naming the revision, such as ``HEAD (1a2b3c4) of `/repo` `` or ``the merge of PR
-    /// #12 (def4567) onto 1a2b3c4 from `https://github.com/org/repo.git` ``.
-    pub fn description(&self) -> &str {
-        &self.description
-    }
-}
-
-impl Revision {
-    /// This revision with `secret` removed from its description.
-    pub(crate) fn redacted(self, secret: Option<&Secret>) -> Self {
-        match secret {
-            Some(secret) => Revision {
-                description: secret.scrub(&self.description),
-                ..self
-            },
-            None => self,
-        }
-    }
-}
-
-impl fmt::Display for Revision {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.description)
-    }
-}
+use crate::read::ReadRequest;
+use crate::remote::{self, FetchOptions, FetchSpec, Location};
+use crate::revision::Revision;
+use crate::{disk, disk_tree, git};
 
 /// The files of one repository at one revision.
 ///
 /// Open one with [`Snapshot::work_tree`], [`Snapshot::disk`], [`Snapshot::local`],
-/// [`Snapshot::open_at`] or [`Snapshot::fetch_merged`], then [`Snapshot::read`] files.
+/// [`Snapshot::open_at`] or [`Snapshot::fetch_merged`], then [`Snapshot::read`] files, and look
+/// up or list entries with their git ids ([`Snapshot::entry`], [`Snapshot::list_dir`]).
 /// A snapshot of a fetch owns its scratch directory, which is removed when it is dropped.
 ///
 /// `Snapshot` is `Send` and `Sync`: reads open a thread-local view of the repository.
@@ -78,7 +25,8 @@ pub struct Snapshot {
 }
 
 enum Source {
-    Disk(PathBuf),
+    /// Boxed: it keeps the listings computed so far.
+    Disk(Box<disk_tree::DiskTree>),
     /// Boxed: a repository handle is large.
     Git(Box<git::Tree>),
 }
@@ -98,7 +46,7 @@ impl Snapshot {
             });
         }
         if std::fs::symlink_metadata(dir.join(".git")).is_ok() {
-            let (tree, revision) = git::Tree::head(dir, options)?;
+            let (tree, revision) = git::Tree::head(dir, |url| remote::promisor(url, options))?;
             Ok(Snapshot {
                 source: Source::Git(Box::new(tree)),
                 revision,
@@ -122,7 +70,7 @@ impl Snapshot {
                 None,
                 format!("the files on disk in `{}`", dir.display()),
             ),
-            source: Source::Disk(dir.to_owned()),
+            source: Source::Disk(Box::new(disk_tree::DiskTree::new(dir.to_owned()))),
         })
     }
 
@@ -147,15 +95,31 @@ impl Snapshot {
     /// only the commit and its root tree are fetched; each read then fetches the trees and the
     /// blob on its path, by id (see [`Snapshot::prefetch`]).
     pub fn open_at(location: &str, rev: &str, options: &FetchOptions) -> Result<Snapshot, Error> {
-        let secret = Secret::of(location);
-        let redact = |err: Error| err.redacted(secret.as_ref());
-        match fetch::Location::parse(location).map_err(redact)? {
-            fetch::Location::Path(path) => Snapshot::local(&path, rev),
-            fetch::Location::Url(url) => {
-                let (tree, revision) = fetch::fetch_rev(&url, rev, options).map_err(redact)?;
+        Snapshot::open_at_for(location, rev, options, &[])
+    }
+
+    /// [`Snapshot::open_at`], fetching the files at `paths` in the same connection, right after
+    /// the commit and its root tree: one round per level of directories (one for files at the
+    /// root), so reading them later fetches nothing. This is how a branch's tip is read for
+    /// `audit`: `rev` may be a branch name, resolved by the server's `ls-refs`. Name the files
+    /// that will be read; other reads still work, each fetching what it misses. Missing,
+    /// refused or unparsable paths are skipped here and reported by their reads; a blob over
+    /// 16 MiB is left for its read, which refuses it by size. A local path reads its object
+    /// database and fetches nothing.
+    pub fn open_at_for(
+        location: &str,
+        rev: &str,
+        options: &FetchOptions,
+        paths: &[&str],
+    ) -> Result<Snapshot, Error> {
+        match Location::parse(location)? {
+            Location::Path(path) => Snapshot::local(&path, rev),
+            Location::Url(url) => {
+                let hints: Vec<String> = paths.iter().map(|path| (*path).to_owned()).collect();
+                let (tree, revision) = remote::open_rev(&url, rev, options, &hints)?;
                 Ok(Snapshot {
                     source: Source::Git(Box::new(tree)),
-                    revision: revision.redacted(secret.as_ref()),
+                    revision,
                 })
             }
         }
@@ -187,13 +151,11 @@ impl Snapshot {
         options: &FetchOptions,
         paths: &[&str],
     ) -> Result<Snapshot, Error> {
-        let secret = Secret::of(&spec.url);
         let hints: Vec<String> = paths.iter().map(|path| (*path).to_owned()).collect();
-        let (tree, revision) = fetch::fetch_merged(spec, options, &hints)
-            .map_err(|err| err.redacted(secret.as_ref()))?;
+        let (tree, revision) = remote::open_merged(spec, options, &hints)?;
         Ok(Snapshot {
             source: Source::Git(Box::new(tree)),
-            revision: revision.redacted(secret.as_ref()),
+            revision,
         })
     }
 
@@ -224,15 +186,66 @@ impl Snapshot {
             path: path.to_owned(),
             reason,
         })?;
-        let request = Request {
+        let request = ReadRequest {
             path,
             checked: &checked,
             max_bytes,
             revision: &self.revision,
         };
         match &self.source {
-            Source::Disk(root) => disk::read(root, &request),
+            Source::Disk(tree) => disk::read(tree.root(), &request),
             Source::Git(tree) => tree.read(&request),
+        }
+    }
+
+    /// What `path` is (relative to the repository root, `/`-separated; `""` is the root, a
+    /// directory with the root tree's id), or `None` when there is no such entry (nor parent
+    /// directory). A symlink or a submodule at `path` is an entry of that kind, not followed.
+    ///
+    /// Refused as by [`Snapshot::read`]: a path with `..`, an absolute path, a `.git`
+    /// component, a symlink or a submodule on the way. Nothing is read but the directories on
+    /// the way: a partial fetch fetches the trees above `path` it lacks, never `path`'s own
+    /// object (a file's size is then `None` until it is read). On disk, a directory's id needs
+    /// every file under it hashed (see [`TreeEntry`]); an empty directory, which git does not
+    /// record, is `None`, and a special file (a FIFO, a socket) is refused.
+    pub fn entry(&self, path: &str) -> Result<Option<TreeEntry>, Error> {
+        let checked = RepoPath::parse_or_root(path).map_err(|reason| Error::UnsafePath {
+            path: path.to_owned(),
+            reason,
+        })?;
+        let request = self.lookup(path, &checked);
+        match &self.source {
+            Source::Disk(tree) => tree.entry(&request),
+            Source::Git(tree) => tree.entry(&request),
+        }
+    }
+
+    /// The entries of the directory at `path` (`""` is the root), one level, sorted by name;
+    /// `None` when there is no such directory.
+    ///
+    /// Refused as by [`Snapshot::entry`], and when `path` is a file ([`Error::NotADirectory`]),
+    /// a symlink or a submodule. A partial fetch fetches the directory's tree (and the trees
+    /// above it it lacks), one round each, and nothing else: the entries' ids come from the
+    /// tree itself.
+    pub fn list_dir(&self, path: &str) -> Result<Option<Vec<TreeEntry>>, Error> {
+        let checked = RepoPath::parse_or_root(path).map_err(|reason| Error::UnsafePath {
+            path: path.to_owned(),
+            reason,
+        })?;
+        let request = self.lookup(path, &checked);
+        match &self.source {
+            Source::Disk(tree) => tree.list_dir(&request),
+            Source::Git(tree) => tree.list_dir(&request),
+        }
+    }
+
+    /// The request of a look-up or listing, which reads no file.
+    fn lookup<'a>(&'a self, path: &'a str, checked: &'a RepoPath<'a>) -> ReadRequest<'a> {
+        ReadRequest {
+            path,
+            checked,
+            max_bytes: u64::MAX,
+            revision: &self.revision,
         }
     }
 }
@@ -242,68 +255,5 @@ impl fmt::Debug for Snapshot {
         f.debug_struct("Snapshot")
             .field("revision", &self.revision)
             .finish_non_exhaustive()
-    }
-}
-
-/// One call of [`Snapshot::read`], as the readers see it.
-pub(crate) struct Request<'a> {
-    /// The path as the caller gave it, for messages.
-    pub(crate) path: &'a str,
-    pub(crate) checked: &'a RepoPath<'a>,
-    pub(crate) max_bytes: u64,
-    pub(crate) revision: &'a Revision,
-}
-
-impl Request<'_> {
-    /// The path up to and including component `index`, for naming a symlinked parent.
-    pub(crate) fn prefix(&self, index: usize) -> String {
-        self.checked.components()[..=index].join("/")
-    }
-
-    pub(crate) fn symlink(&self, index: usize) -> Error {
-        Error::Symlink {
-            path: self.path.to_owned(),
-            entry: self.prefix(index),
-            revision: self.revision.description.clone(),
-        }
-    }
-
-    pub(crate) fn submodule(&self, index: usize) -> Error {
-        Error::Submodule {
-            path: self.path.to_owned(),
-            entry: self.prefix(index),
-            revision: self.revision.description.clone(),
-        }
-    }
-
-    pub(crate) fn directory(&self) -> Error {
-        Error::Directory {
-            path: self.path.to_owned(),
-            revision: self.revision.description.clone(),
-        }
-    }
-
-    pub(crate) fn not_a_file(&self) -> Error {
-        Error::NotAFile {
-            path: self.path.to_owned(),
-            revision: self.revision.description.clone(),
-        }
-    }
-
-    pub(crate) fn too_large(&self, size: u64) -> Error {
-        Error::TooLarge {
-            path: self.path.to_owned(),
-            revision: self.revision.description.clone(),
-            size,
-            limit: self.max_bytes,
-        }
-    }
-
-    pub(crate) fn read_failed(&self, source: impl Into<BoxError>) -> Error {
-        Error::Read {
-            path: self.path.to_owned(),
-            revision: self.revision.description.clone(),
-            source: source.into(),
-        }
     }
 }

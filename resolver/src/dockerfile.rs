@@ -23,6 +23,16 @@ pub struct Location {
     pub column: u32,
 }
 
+impl Location {
+    /// Where a config or in-repo file value is.
+    pub(crate) fn from_pos(pos: config_model::Pos) -> Location {
+        Location {
+            line: pos.line,
+            column: pos.column,
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.line, self.column)
@@ -115,7 +125,7 @@ impl Dockerfile {
             Err(first) => {
                 let first = syntax_error(&first, text, &lines);
                 let escape = escape_directive(text);
-                let blanked = blank_unused_instructions(text, escape);
+                let blanked = blank_instructions_except(text, escape, &["FROM", "ARG", "COPY"]);
                 match parse_dockerfile::parse(&blanked) {
                     Ok(parsed) => Ok(Self::from_parsed(&parsed, &blanked, &lines, Some(first))),
                     Err(second) => Err(syntax_error(&second, &blanked, &lines)),
@@ -307,7 +317,7 @@ impl LineIndex {
 }
 
 /// The escape character chosen by a `# escape=` parser directive at the top of the file.
-fn escape_directive(text: &str) -> char {
+pub(crate) fn escape_directive(text: &str) -> char {
     for line in text.lines() {
         let Some(comment) = line.trim_start().strip_prefix('#') else {
             break;
@@ -326,9 +336,9 @@ fn escape_directive(text: &str) -> char {
     '\\'
 }
 
-/// The text with every instruction other than `FROM`, `ARG` and `COPY` replaced by spaces
-/// (newlines kept), parser directives and comments left alone.
-fn blank_unused_instructions(text: &str, escape: char) -> String {
+/// The text with every instruction other than those of `keep` (uppercase keywords) replaced
+/// by spaces (newlines kept), parser directives and comments left alone.
+pub(crate) fn blank_instructions_except(text: &str, escape: char, keep: &[&str]) -> String {
     let mut out = text.as_bytes().to_vec();
     let mut lines = Vec::new();
     let mut start = 0;
@@ -393,7 +403,7 @@ fn blank_unused_instructions(text: &str, escape: char) -> String {
                 }
             }
         }
-        if !matches!(keyword.as_str(), "FROM" | "ARG" | "COPY") {
+        if !keep.contains(&keyword.as_str()) {
             for line in &lines[begin..=i] {
                 for byte in &mut out[line.clone()] {
                     if *byte != b'\r' {

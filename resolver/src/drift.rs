@@ -6,16 +6,26 @@
 //! tags (Go `golang-X.Y`, RHEL `rhel-N`, OpenShift `openshift-X.Y`) are compared where both
 //! tags state them: all equal is `compatible`, any different is `drift`; nothing comparable,
 //! or no implied root, is `unknown`.
+//!
+//! The report also compares the in-repo root's Go with `go.mod` ([`crate::check_go_mod`]) and
+//! lists `inputs.<name>.as` entries that replace nothing ([`crate::unused_inputs`]); neither
+//! changes a verdict.
 
 use std::fmt;
 
-use config_model::{ImageStreamTagReference, ValidConfig};
+use config_model::{ImageStreamTag, ValidConfig};
 use serde::Serialize;
 
+use crate::base::StageBase;
+use crate::dockerfile::Location;
 use crate::error::{Error, Problem};
 use crate::files::RepoFiles;
-use crate::infer::{self, Loader};
-use crate::root::{ResolvedRoot, StageBase};
+use crate::gomod::{GoModCheck, check_go_mod};
+use crate::infer::image_choice::{candidates, image_base, load_candidates, single_stage_skipped};
+use crate::infer::loader::Loader;
+use crate::root::ResolvedRoot;
+use crate::strategy::in_repo_file::in_repo_root;
+use crate::unused_inputs::{UnusedInput, unused_inputs};
 
 /// The drift report: the in-repo root and a verdict per image.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -24,6 +34,12 @@ pub struct DriftReport {
     pub root: ResolvedRoot,
     /// One entry per image option B would consider, in config order.
     pub images: Vec<ImageDrift>,
+    /// The in-repo root's Go against `go.mod`, when both state one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub go_mod: Option<GoModCheck>,
+    /// `inputs.<name>.as` entries that replace nothing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unused_inputs: Vec<UnusedInput>,
 }
 
 impl DriftReport {
@@ -41,7 +57,7 @@ pub struct ImageDrift {
     /// Its Dockerfile.
     pub dockerfile: String,
     /// The root its Dockerfile implies.
-    pub implied_root: Option<ImageStreamTagReference>,
+    pub implied_root: Option<ImageStreamTag>,
     /// The verdict.
     pub verdict: Verdict,
     /// For `drift`: each version that differs.
@@ -132,14 +148,14 @@ fn major_minor(value: &str) -> Option<String> {
 
 /// Compares two roots.
 pub(crate) fn compare(
-    root: &ImageStreamTagReference,
-    implied: &ImageStreamTagReference,
+    root: &ImageStreamTag,
+    implied: &ImageStreamTag,
 ) -> (Verdict, Vec<VersionDifference>, Option<String>) {
     if root == implied {
         return (Verdict::Match, Vec::new(), None);
     }
-    let a = tag_versions(&root.tag.value);
-    let b = tag_versions(&implied.tag.value);
+    let a = tag_versions(root.tag());
+    let b = tag_versions(implied.tag());
     let mut compared = 0;
     let mut differences = Vec::new();
     for (what, x, y) in [
@@ -168,7 +184,8 @@ pub(crate) fn compare(
             Vec::new(),
             Some(format!(
                 "the tags `{}` and `{}` state no Go, RHEL or OpenShift version in common",
-                root.tag.value, implied.tag.value
+                root.tag(),
+                implied.tag()
             )),
         )
     }
@@ -181,29 +198,23 @@ pub(crate) fn compare(
 /// repository cannot be read; an image whose root cannot be inferred is an `unknown` verdict,
 /// not an error.
 pub fn check_drift(config: &ValidConfig, files: &dyn RepoFiles) -> Result<DriftReport, Error> {
-    let root = crate::strategy::in_repo_root(config, files)?;
+    let root = in_repo_root(config, files)?;
+    let unused_inputs = unused_inputs(config, None, files)?;
     let Some(root_ist) = root.image_stream_tag.clone() else {
         return Ok(DriftReport {
             root,
             images: Vec::new(),
+            go_mod: None,
+            unused_inputs,
         });
     };
+    let go_mod = check_go_mod(&root_ist, files)
+        .map_err(|e| Error::from_file("build_root", files.revision(), e))?;
     let cfg = config.config();
-    let candidates = infer::candidates(cfg, None);
+    let candidates = candidates(cfg, None);
     let mut loader = Loader::new(files, files.revision(), "build_root");
-    let mut loaded = Vec::with_capacity(candidates.len());
-    for candidate in &candidates {
-        let literal = candidate
-            .item
-            .dockerfile_literal
-            .as_ref()
-            .map(|l| l.value.as_str());
-        loaded.push(loader.load(literal, &candidate.label)?);
-    }
-    let ok = loaded.iter().filter(|l| l.is_ok()).count();
-    let any_multi = loaded
-        .iter()
-        .any(|l| l.as_ref().is_ok_and(|d| d.stages.len() > 1));
+    let loaded = load_candidates(&candidates, &mut loader)?;
+    let skip_single_stage = single_stage_skipped(&loaded);
     let mut images = Vec::new();
     for (candidate, loaded) in candidates.iter().zip(loaded) {
         let unknown = |reason: String| ImageDrift {
@@ -215,7 +226,7 @@ pub fn check_drift(config: &ValidConfig, files: &dyn RepoFiles) -> Result<DriftR
             reason: Some(reason),
             source: None,
         };
-        let located = |at: Option<crate::Location>, problem: Problem| match at {
+        let located = |at: Option<Location>, problem: Problem| match at {
             Some(at) => format!("{}:{at}: {problem}", candidate.label),
             None => problem.to_string(),
         };
@@ -226,11 +237,11 @@ pub fn check_drift(config: &ValidConfig, files: &dyn RepoFiles) -> Result<DriftR
                 continue;
             }
         };
-        if ok > 1 && any_multi && dockerfile.stages.len() == 1 {
+        if skip_single_stage && dockerfile.stages.len() == 1 {
             images.push(unknown(Problem::SingleStage.to_string()));
             continue;
         }
-        match infer::image_base(cfg, candidate, &dockerfile, None) {
+        match image_base(cfg, candidate, &dockerfile, None) {
             Ok(base) => {
                 let implied = base.base.image_stream_tag.clone();
                 let (verdict, differences, reason) = match &implied {
@@ -250,7 +261,12 @@ pub fn check_drift(config: &ValidConfig, files: &dyn RepoFiles) -> Result<DriftR
             Err((at, problem)) => images.push(unknown(located(at, problem))),
         }
     }
-    Ok(DriftReport { root, images })
+    Ok(DriftReport {
+        root,
+        images,
+        go_mod,
+        unused_inputs,
+    })
 }
 
 impl fmt::Display for DriftReport {
@@ -290,6 +306,12 @@ impl fmt::Display for DriftReport {
                     source.line, source.column, source.from, source.via
                 )?;
             }
+        }
+        if let Some(go_mod) = &self.go_mod {
+            writeln!(f, "go.mod:{}: {go_mod}", go_mod.required.line)?;
+        }
+        for unused in &self.unused_inputs {
+            writeln!(f, "warning: {unused}")?;
         }
         Ok(())
     }

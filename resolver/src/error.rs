@@ -7,10 +7,12 @@
 
 use std::fmt;
 
+use config_model::InvalidImageStreamTag;
+
+use crate::base::ImageBase;
 use crate::dockerfile::Location;
 use crate::expand::ExpandError;
 use crate::files::{FileError, FileErrorKind};
-use crate::root::ImageBase;
 
 /// Resolution failed.
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +97,15 @@ pub enum Error {
         at: Option<Location>,
         /// What is wrong.
         problem: Box<Problem>,
+    },
+    /// The config's imagestreamtag breaks OpenShift's rules (validation refuses such a config,
+    /// with the member's line and column).
+    #[error("{field}.{}: {problem}", problem.member.key())]
+    InvalidImageStreamTag {
+        /// `build_root.image_stream_tag` or `build_roots[org.repo].image_stream_tag`.
+        field: String,
+        /// Which member, and the rule it breaks.
+        problem: InvalidImageStreamTag,
     },
     /// The config names no way to get the root (a config that skipped validation).
     #[error(
@@ -364,6 +375,19 @@ pub enum Problem {
         token: String,
         /// Why.
         error: ExpandError,
+    },
+    /// A replacement by a base image whose `base_images` entry breaks OpenShift's rules
+    /// (validation refuses such a config, with the member's line and column).
+    #[error(
+        "`{via}` replaces the `FROM` by `pipeline:{name}`, and `base_images.{name}` is not a valid imagestreamtag: {problem}"
+    )]
+    InvalidBaseImage {
+        /// `from:<name>` or `inputs.<name>.as`.
+        via: String,
+        /// The base image.
+        name: String,
+        /// Which member, and the rule it breaks.
+        problem: InvalidImageStreamTag,
     },
     /// A replacement by a pipeline image that is not a base image (`src`, `bin`, a built
     /// image...).

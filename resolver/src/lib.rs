@@ -12,6 +12,32 @@
 //! global `ARG`s, [`expand_arg`] expands a `FROM` token as BuildKit does, and
 //! [`pullspec_image_stream_tag`] maps a pull spec to the imagestreamtag it names.
 //!
+//! Where each rule lives (paths under `resolver/src/`):
+//!
+//! | rule | file |
+//! |---|---|
+//! | which strategy a `build_root` asks for; `resolve`, `resolve_all` | `strategy.rs` |
+//! | the [`Strategy`] trait and the [`Context`] of a root | `strategy/context.rs` |
+//! | `build_root.image_stream_tag` | `strategy/configured_image_stream_tag.rs` |
+//! | option A: reading `.ci-operator.yaml` and its root | `strategy/in_repo_file.rs` |
+//! | option B: running the inference, saying where the root came from | `strategy/promotion_dockerfile.rs` |
+//! | `project_image`: the build plan | `strategy/project_image.rs` |
+//! | `from_repository: true`: A, else B | `strategy/from_repository.rs` |
+//! | option B's image choice (`from_dockerfile.image`, candidates, single-stage skip, agreement) | `infer/image_choice.rs` |
+//! | option B's stage choice (`from_dockerfile.stage`, copied by the final stage, first) | `infer/stage.rs` |
+//! | the `FROM` mapping and its order (`images[].from`, `inputs.<name>.as`, `ARG`s, pull spec) | `infer/from_mapping.rs` |
+//! | the global `ARG` scope (defaults, `build_args`) | `infer/from_mapping.rs` |
+//! | `ARG` expansion, as BuildKit does it | `expand.rs` |
+//! | pull spec to imagestreamtag (CI registries, QCI) | `pullspec.rs` |
+//! | reading each Dockerfile once | `infer/loader.rs` |
+//! | parsing a Dockerfile's stages and global `ARG`s | `dockerfile.rs` |
+//! | the drift check and its verdicts | `drift.rs` |
+//! | what resolution returns, and its text | `root.rs`, `base.rs` |
+//! | every error and its message | `error.rs` (imports nothing that imports it) |
+//! | reading repository files safely; listing directories with git ids | `files.rs` |
+//! | a `project_image` root build: inputs, key, archive ([`root_build_plan`], [`RootBuildPlan`]) | `build.rs`, `build/` |
+//! | `COPY`/`ADD`/`RUN --mount` sources, globs (Go's `filepath.Match`), `.dockerignore` (moby) | `build/instructions.rs`, `build/glob.rs`, `build/ignore.rs`, `build/inputs.rs` |
+//!
 //! What it deliberately does not do: any IO. It reads files only through the [`RepoFiles`]
 //! trait (the CLI implements it over git; [`InMemoryFiles`] serves tests and other programs),
 //! and it never talks to a cluster. It depends on neither gix, kube nor tokio.
@@ -35,31 +61,46 @@
 //! );
 //! ```
 
+mod base;
+mod build;
 mod dockerfile;
 mod drift;
 mod error;
 mod expand;
 mod files;
+mod gomod;
 mod infer;
 mod pullspec;
 mod root;
 mod strategy;
+mod unused_inputs;
 
+pub use base::{ImageBase, StageBase};
+pub use build::{
+    ArchiveError, ArchiveSummary, BaseImage, BuildDockerfile, BuildInput, BuildKey,
+    IgnorePatternError, MAX_ARCHIVE_BYTES, MissingDigest, MissingSource, PlanError, RemoteSource,
+    RootBuildError, RootBuildPlan, RootBuildRequest, plan_root_build,
+};
 pub use dockerfile::{Dockerfile, GlobalArg, Location, Stage, SyntaxError};
 pub use drift::{DriftReport, ImageDrift, Verdict, VersionDifference, check_drift};
 pub use error::{Error, ImageFailure, InferenceError, Problem};
 pub use expand::{ExpandError, expand_arg};
 pub use files::{
-    FileError, FileErrorKind, InMemoryFiles, MAX_DOCKERFILE_BYTES, MAX_IN_REPO_FILE_BYTES,
-    RepoFiles,
+    EntryKind, FileError, FileErrorKind, InMemoryFiles, InvalidObjectId, MAX_DOCKERFILE_BYTES,
+    MAX_IN_REPO_FILE_BYTES, RepoFiles, TreeEntry, git_blob_id, git_tree_id,
+};
+pub use gomod::{
+    GO_MOD_FILE, GoDirective, GoDirectiveKind, GoMod, GoModCheck, GoRelease, MAX_GO_MOD_BYTES,
+    check_go_mod,
 };
 pub use pullspec::{PullSpecError, pullspec_image_stream_tag};
 pub use root::{
-    BuildPlan, ConfigSource, DockerfileSource, FromDockerfileRequest, ImageBase, InRepoFileSource,
-    ResolvedRoot, Source, StageBase, StrategyKind,
+    BuildPlan, ConfigSource, DockerfileSource, FromDockerfileRequest, InRepoFileSource,
+    ResolvedRoot, Source, StrategyKind,
 };
 pub use strategy::{
     ConfiguredImageStreamTag, Context, FromRepository, InRepoFile, ProjectImage,
     PromotionDockerfile, RepoFilesProvider, Repositories, Strategy, resolve, resolve_all,
-    strategy_for,
+    root_build_plan, strategy_for,
 };
+pub use unused_inputs::{UnusedInput, unused_inputs};

@@ -3,11 +3,14 @@
 //! `registry.ci.openshift.org/<ns>/<name>[:<tag>]` (and the decommissioned
 //! `registry.svc.ci.openshift.org`) name `<ns>/<name>:<tag>`, the tag defaulting to `latest`;
 //! `quay-proxy.ci.openshift.org/openshift/ci:<ns>_<name>_<tag>` names the same thing in QCI,
-//! where namespace, name and tag are joined by `_` (namespaces and image stream names never
-//! contain `_`, tags may, so the tag is everything after the second `_`, as ci-tools decodes
-//! it). Everything else names no imagestreamtag.
+//! where namespace, name and tag are joined by `_` (namespaces never contain `_`; tags may,
+//! and so may image stream names, though CI's do not: the tag is everything after the second
+//! `_`, as ci-tools decodes it). Everything else names no imagestreamtag.
+//!
+//! Whether the namespace, name and tag found are valid is config-model's rule
+//! ([`ImageStreamTag::new`]), the one every crate uses; this file only knows the registries.
 
-use config_model::ImageStreamTagReference;
+use config_model::ImageStreamTag;
 
 /// The CI registries whose paths are `<namespace>/<name>`.
 const CI_REGISTRIES: [&str; 2] = ["registry.ci.openshift.org", "registry.svc.ci.openshift.org"];
@@ -22,7 +25,8 @@ pub(crate) enum NotIst {
     NotCiRegistry,
     /// A `@sha256:...` reference.
     Digest,
-    /// On a CI registry, but not in the `<namespace>/<name>[:<tag>]` form; the text says why.
+    /// On a CI registry, but not in the `<namespace>/<name>[:<tag>]` form, or with a member
+    /// that breaks OpenShift's rules; the text says why (the rule).
     Malformed(&'static str),
     /// Empty after expansion.
     Empty,
@@ -37,7 +41,8 @@ pub enum PullSpecError {
     /// A `@sha256:...` reference, which names an image, not a tag.
     #[error("a reference by digest names no imagestreamtag")]
     Digest,
-    /// On a CI registry, but not in the `<namespace>/<name>[:<tag>]` form.
+    /// On a CI registry, but not in the `<namespace>/<name>[:<tag>]` form, or with a
+    /// namespace, name or tag that breaks OpenShift's rules.
     #[error("not an imagestreamtag reference: {why}")]
     Malformed {
         /// What the form should be.
@@ -83,12 +88,12 @@ impl From<NotIst> for PullSpecError {
 /// # Errors
 ///
 /// [`PullSpecError`] says why the pull spec names no imagestreamtag.
-pub fn pullspec_image_stream_tag(pullspec: &str) -> Result<ImageStreamTagReference, PullSpecError> {
+pub fn pullspec_image_stream_tag(pullspec: &str) -> Result<ImageStreamTag, PullSpecError> {
     to_image_stream_tag(pullspec).map_err(PullSpecError::from)
 }
 
 /// The imagestreamtag a pull spec names, or why it names none.
-pub(crate) fn to_image_stream_tag(pullspec: &str) -> Result<ImageStreamTagReference, NotIst> {
+pub(crate) fn to_image_stream_tag(pullspec: &str) -> Result<ImageStreamTag, NotIst> {
     if pullspec.is_empty() {
         return Err(NotIst::Empty);
     }
@@ -133,29 +138,10 @@ pub(crate) fn to_image_stream_tag(pullspec: &str) -> Result<ImageStreamTagRefere
     checked(namespace, name, tag)
 }
 
-fn checked(namespace: &str, name: &str, tag: &str) -> Result<ImageStreamTagReference, NotIst> {
-    let component = |s: &str| {
-        !s.is_empty()
-            && s.chars().all(|c| {
-                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '.' | '_')
-            })
-    };
-    if !component(namespace) || !component(name) {
-        return Err(NotIst::Malformed(
-            "namespace and name are lowercase letters, digits, `-`, `.` and `_`",
-        ));
-    }
-    let tag_ok = !tag.is_empty()
-        && tag.len() <= 128
-        && tag
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
-    if !tag_ok {
-        return Err(NotIst::Malformed(
-            "a tag is 1 to 128 letters, digits, `-`, `.` and `_`",
-        ));
-    }
-    Ok(ImageStreamTagReference::new(namespace, name, tag))
+/// The checked imagestreamtag; a member that breaks OpenShift's rules makes the reference
+/// malformed, with the rule as the reason.
+fn checked(namespace: &str, name: &str, tag: &str) -> Result<ImageStreamTag, NotIst> {
+    ImageStreamTag::new(namespace, name, tag).map_err(|invalid| NotIst::Malformed(invalid.problem))
 }
 
 #[cfg(test)]

@@ -7,9 +7,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use config_model::{BuildArg, ImageBuildInputs, ImageStreamTagReference, StageRef};
+use config_model::{BuildArg, ImageBuildInputs, ImageStreamTag, StageRef};
 use serde::Serialize;
 
+use crate::base::{COPIED_BY_FINAL_STAGE, ImageBase, NAMED_BY_REQUEST, StageBase, stage_ref_text};
 use crate::error::ImageFailure;
 
 /// A build root and how it was found.
@@ -23,7 +24,7 @@ pub struct ResolvedRoot {
     /// Which way found it.
     pub strategy: StrategyKind,
     /// The imagestreamtag; `None` for `project_image`, whose root is built.
-    pub image_stream_tag: Option<ImageStreamTagReference>,
+    pub image_stream_tag: Option<ImageStreamTag>,
     /// Where it came from.
     pub source: Source,
 }
@@ -124,59 +125,6 @@ pub struct FromDockerfileRequest {
     pub stage: Option<StageRef>,
 }
 
-/// One image's Dockerfile and the root it implies.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ImageBase {
-    /// The image (`images[].to`).
-    pub image: String,
-    /// Its Dockerfile's repository path, or the field path of a `dockerfile_literal`.
-    pub dockerfile: String,
-    /// Why this stage: `from_dockerfile.stage`, `copied_by_final_stage` or `first_stage`.
-    pub stage_chosen_by: &'static str,
-    /// The stage and its base.
-    #[serde(flatten)]
-    pub base: StageBase,
-}
-
-/// A stage and the base image it builds on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StageBase {
-    /// The stage chosen (0-based).
-    pub stage: usize,
-    /// Its `AS` name.
-    pub stage_name: Option<String>,
-    /// The stage whose `FROM` gave the base (differs from `stage` when the chosen stage
-    /// builds on an earlier one).
-    pub based_on_stage: usize,
-    /// The line of that `FROM`'s image.
-    pub line: u32,
-    /// The column of that `FROM`'s image.
-    pub column: u32,
-    /// The image token as written.
-    pub from: String,
-    /// The token after `ARG` expansion, when expansion was used.
-    pub expanded: Option<String>,
-    /// What mapped it: `pullspec`, `from:<name>` (`images[].from`) or `inputs.<name>.as`.
-    pub via: String,
-    /// `pipeline:<name>` when a replacement applied.
-    pub replacement: Option<String>,
-    /// The imagestreamtag.
-    pub image_stream_tag: Option<ImageStreamTagReference>,
-    /// Why there is none (build plans only; option B reports such images as skipped).
-    pub problem: Option<String>,
-    /// Anything else worth knowing (ignored circular replacements, recovered syntax errors).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
-}
-
-impl StageBase {
-    pub(crate) fn image_stream_tag_text(&self) -> String {
-        self.image_stream_tag
-            .as_ref()
-            .map_or_else(|| "?".to_owned(), ToString::to_string)
-    }
-}
-
 /// A `project_image` root: what will be built.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BuildPlan {
@@ -274,13 +222,6 @@ fn fmt_dockerfile_source(f: &mut fmt::Formatter<'_>, s: &DockerfileSource) -> fm
     Ok(())
 }
 
-pub(crate) fn stage_ref_text(stage: &StageRef) -> String {
-    match stage {
-        StageRef::Index(i) => i.to_string(),
-        StageRef::Name(n) => n.clone(),
-    }
-}
-
 fn fmt_stage_base(
     f: &mut fmt::Formatter<'_>,
     base: &StageBase,
@@ -292,8 +233,8 @@ fn fmt_stage_base(
     }
     if let Some(chosen_by) = chosen_by {
         let why = match chosen_by {
-            "from_dockerfile.stage" => "named by `from_dockerfile.stage`",
-            "copied_by_final_stage" => "the first stage the final stage copies from",
+            NAMED_BY_REQUEST => "named by `from_dockerfile.stage`",
+            COPIED_BY_FINAL_STAGE => "the first stage the final stage copies from",
             _ => "the first stage",
         };
         write!(f, " ({why})")?;

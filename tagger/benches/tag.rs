@@ -12,16 +12,12 @@
     reason = "a benchmark against a local fake; a panic is a failure"
 )]
 
-#[path = "../tests/support/fake_openshift.rs"]
-mod fake_openshift;
-
 use std::time::{Duration, Instant};
 
-use config_model::ImageStreamTagReference;
-use fake_openshift::FakeOpenShift;
 use kube::Api;
 use tagger::types::ImageStreamTag;
 use tagger::{Options, Outcome, TagRequest};
+use testkit::openshift::FakeOpenShift;
 
 const RUNS: usize = 20;
 const DIGEST: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
@@ -69,7 +65,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let root = ImageStreamTagReference::new("openshift", "release", "golang-1.22");
+    let root: config_model::ImageStreamTag = "openshift/release:golang-1.22".parse().unwrap();
     let options = Options::default();
 
     runtime.block_on(async {

@@ -8,6 +8,7 @@
 //! [`crate::client_from`]): its cap of 1000 s ignores our deadline and it does not retry 500s or
 //! dropped connections.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBuilder};
@@ -22,16 +23,25 @@ use crate::error::{ApiStatus, Error, Transient};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verb {
     Get,
+    List,
+    Watch,
     Create,
+    Update,
     Patch,
+    /// `POST buildconfigs/<name>/instantiatebinary`.
+    Instantiate,
 }
 
 impl Verb {
     fn as_str(self) -> &'static str {
         match self {
             Verb::Get => "get",
+            Verb::List => "list",
+            Verb::Watch => "watch",
             Verb::Create => "create",
+            Verb::Update => "update",
             Verb::Patch => "patch",
+            Verb::Instantiate => "instantiate",
         }
     }
 }
@@ -95,6 +105,15 @@ impl Target<'_> {
         }
     }
 
+    /// The error for a name kube refuses to put in a URL.
+    pub(crate) fn invalid_name(&self) -> Error {
+        Error::InvalidRequest {
+            field: "object name",
+            value: self.name.to_owned(),
+            problem: "not a valid Kubernetes object name",
+        }
+    }
+
     pub(crate) fn unexpected(&self, problem: String, source: Option<serde_json::Error>) -> Error {
         Error::Unexpected {
             verb: self.verb.as_str(),
@@ -113,24 +132,27 @@ pub(crate) enum Answer<T> {
     Failed(ApiStatus),
 }
 
-/// One attempt's outcome.
-enum Attempt<T> {
-    Final(Answer<T>),
+/// One attempt's outcome: a final answer, or a failure worth another attempt.
+pub(crate) enum Once<T> {
+    Answer(Answer<T>),
     Retry {
         failure: Transient,
         retry_after: Option<Duration>,
     },
 }
 
-/// The run's connection to the cluster: the client, the options and the one deadline.
+/// The run's connection to the cluster: the client, the options, the one deadline, and how
+/// many requests were sent.
 pub(crate) struct Cluster<'a> {
     client: &'a kube::Client,
     options: &'a Options,
     deadline: Instant,
+    requests: AtomicUsize,
 }
 
+/// Builds the request for each attempt. `Sync` so the futures that send stay `Send`.
 pub(crate) type BuildRequest<'b> =
-    &'b dyn Fn() -> Result<http::Request<Vec<u8>>, kube::core::request::Error>;
+    &'b (dyn Fn() -> Result<http::Request<Vec<u8>>, kube::core::request::Error> + Sync);
 
 impl<'a> Cluster<'a> {
     pub(crate) fn new(client: &'a kube::Client, options: &'a Options, deadline: Instant) -> Self {
@@ -138,7 +160,22 @@ impl<'a> Cluster<'a> {
             client,
             options,
             deadline,
+            requests: AtomicUsize::new(0),
         }
+    }
+
+    pub(crate) fn client(&self) -> &kube::Client {
+        self.client
+    }
+
+    /// Requests sent so far, retries and watches included.
+    pub(crate) fn requests(&self) -> usize {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Counts a request sent around [`Cluster::send`] (a watch).
+    pub(crate) fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn options(&self) -> &Options {
@@ -183,14 +220,52 @@ impl<'a> Cluster<'a> {
         target: Target<'_>,
         build: BuildRequest<'_>,
     ) -> Result<Answer<T>, Error> {
+        self.send_decoded(target, build, &decode_json::<T>).await
+    }
+
+    /// [`Cluster::send`] for an answer that is plain text (a build log).
+    pub(crate) async fn send_text(
+        &self,
+        target: Target<'_>,
+        build: BuildRequest<'_>,
+    ) -> Result<Answer<String>, Error> {
+        self.send_decoded(target, build, &|body: &[u8]| {
+            Ok(String::from_utf8_lossy(body).into_owned())
+        })
+        .await
+    }
+
+    /// One attempt only, for a request that must not be repeated blindly (it may have taken
+    /// effect when its answer was lost): the caller decides what to do with a transient failure.
+    pub(crate) async fn send_once<T: DeserializeOwned>(
+        &self,
+        target: Target<'_>,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<Once<T>, Error> {
+        let remaining = self.deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(self.deadline_error(target.action(), 0, None));
+        }
+        let budget = remaining.min(self.options.attempt_timeout);
+        match tokio::time::timeout(budget, self.attempt(target, request, &decode_json::<T>)).await {
+            Err(_) => Ok(Once::Retry {
+                failure: Transient::AttemptTimeout(budget),
+                retry_after: None,
+            }),
+            Ok(once) => once,
+        }
+    }
+
+    async fn send_decoded<T>(
+        &self,
+        target: Target<'_>,
+        build: BuildRequest<'_>,
+        decode: Decode<'_, T>,
+    ) -> Result<Answer<T>, Error> {
         let mut backoff = self.backoff();
         let mut attempts = 0u32;
         loop {
-            let request = build().map_err(|_| Error::InvalidRequest {
-                field: "object name",
-                value: target.name.to_owned(),
-                problem: "not a valid Kubernetes object name",
-            })?;
+            let request = build().map_err(|_| target.invalid_name())?;
             let remaining = self.deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
                 // Earlier steps used the whole time; retries always stop before the deadline.
@@ -198,12 +273,12 @@ impl<'a> Cluster<'a> {
             }
             let budget = remaining.min(self.options.attempt_timeout);
             attempts += 1;
-            let outcome = tokio::time::timeout(budget, self.attempt::<T>(target, request)).await;
+            let outcome = tokio::time::timeout(budget, self.attempt(target, request, decode)).await;
             let (failure, retry_after) = match outcome {
                 Err(_) => (Transient::AttemptTimeout(budget), None),
                 Ok(attempt) => match attempt? {
-                    Attempt::Final(answer) => return Ok(answer),
-                    Attempt::Retry {
+                    Once::Answer(answer) => return Ok(answer),
+                    Once::Retry {
                         failure,
                         retry_after,
                     } => (failure, retry_after),
@@ -227,12 +302,14 @@ impl<'a> Cluster<'a> {
         }
     }
 
-    async fn attempt<T: DeserializeOwned>(
+    async fn attempt<T>(
         &self,
         target: Target<'_>,
         request: http::Request<Vec<u8>>,
-    ) -> Result<Attempt<T>, Error> {
+        decode: Decode<'_, T>,
+    ) -> Result<Once<T>, Error> {
         tracing::debug!(method = %request.method(), uri = %request.uri(), "request");
+        self.count_request();
         let response = match self.client.send(request.map(Body::from)).await {
             Ok(response) => response,
             Err(err @ kube::Error::Auth(_)) => {
@@ -245,7 +322,7 @@ impl<'a> Cluster<'a> {
             }
             // Connection refused or reset, TLS handshake, kube's own read timeout: transient.
             Err(err) => {
-                return Ok(Attempt::Retry {
+                return Ok(Once::Retry {
                     failure: Transient::Transport(err),
                     retry_after: None,
                 });
@@ -261,15 +338,15 @@ impl<'a> Cluster<'a> {
         let body = match response.into_body().collect_bytes().await {
             Ok(body) => body,
             Err(err) => {
-                return Ok(Attempt::Retry {
+                return Ok(Once::Retry {
                     failure: Transient::Transport(err),
                     retry_after: None,
                 });
             }
         };
         if (200..300).contains(&code) {
-            return match serde_json::from_slice::<T>(&body) {
-                Ok(object) => Ok(Attempt::Final(Answer::Ok(object))),
+            return match decode(&body) {
+                Ok(object) => Ok(Once::Answer(Answer::Ok(object))),
                 Err(err) => Err(target.unexpected(
                     format!("the {} in the answer cannot be read", target.kind),
                     Some(err),
@@ -278,13 +355,20 @@ impl<'a> Cluster<'a> {
         }
         let (status, body_retry_after) = parse_status(code, &body);
         if code == 429 || code >= 500 {
-            return Ok(Attempt::Retry {
+            return Ok(Once::Retry {
                 failure: Transient::Status(status),
                 retry_after: header_retry_after.or(body_retry_after),
             });
         }
-        Ok(Attempt::Final(Answer::Failed(status)))
+        Ok(Once::Answer(Answer::Failed(status)))
     }
+}
+
+/// How an attempt reads a successful answer's body.
+type Decode<'d, T> = &'d (dyn Fn(&[u8]) -> Result<T, serde_json::Error> + Sync);
+
+fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(body)
 }
 
 /// Reads a `Status` body; a body that is not one (a proxy's HTML page) becomes the message.

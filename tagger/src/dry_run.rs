@@ -1,7 +1,8 @@
 //! `--dry-run`: the objects a run would create, as YAML, without a cluster.
 
 use crate::error::Error;
-use crate::tag::{BUILD_CACHE_ROOT_LABEL, image_stream_image, pipeline_stream, pipeline_tag};
+use crate::pin::{image_stream_image, pipeline_stream, pipeline_tag};
+use crate::tag::BUILD_CACHE_ROOT_LABEL;
 use crate::{BuildCacheSkipped, TagRequest};
 
 /// The objects [`crate::tag`] would create for `request`, as multi-document YAML.
@@ -10,7 +11,7 @@ use crate::{BuildCacheSkipped, TagRequest};
 /// placeholder that says where the digest will come from, and a comment says so too. The
 /// objects are built by the same functions the real run uses.
 pub fn dry_run(request: &TagRequest) -> Result<String, Error> {
-    request.validate()?;
+    let requested_cache = request.validate()?;
     let root = &request.root;
     let placeholder = format!("sha256:<pinned at run time from {root}>");
     let from = image_stream_image(root, &placeholder);
@@ -25,15 +26,13 @@ pub fn dry_run(request: &TagRequest) -> Result<String, Error> {
     out.push_str(&format!(
         "# The digest in tag.from is read from the imagestreamtag {root} when the tag is created.\n"
     ));
-    match &request.build_cache {
+    match &requested_cache {
         Some(cache) if request.promote => out.push_str(&format!(
-            "# The build cache {} is not used: {}.\n",
-            cache.reference(),
+            "# The build cache {cache} is not used: {}.\n",
             BuildCacheSkipped::Promote
         )),
         Some(cache) => out.push_str(&format!(
-            "# use_build_cache: the image of {} replaces the root when its {BUILD_CACHE_ROOT_LABEL}\n# label equals the root's digest.\n",
-            cache.reference()
+            "# use_build_cache: the image of {cache} replaces the root when its {BUILD_CACHE_ROOT_LABEL}\n# label equals the root's digest.\n"
         )),
         None => {}
     }
@@ -43,7 +42,8 @@ pub fn dry_run(request: &TagRequest) -> Result<String, Error> {
     Ok(out)
 }
 
-fn to_yaml<T: serde::Serialize>(object: &T) -> String {
+/// One object as YAML, ending with a newline.
+pub(crate) fn to_yaml<T: serde::Serialize>(object: &T) -> String {
     // Plain scalars only: a folded `>-` block would split the placeholder over two lines.
     let mut options = serde_saphyr::SerializerOptions::default();
     options.prefer_block_scalars = false;

@@ -160,7 +160,7 @@ pub enum Error {
         /// What this run wanted it to point at.
         wanted: String,
         /// The imagestreamtag the wanted image was read from.
-        root: Box<config_model::ImageStreamTagReference>,
+        root: Box<config_model::ImageStreamTag>,
     },
 
     /// The pipeline tag exists with the right source, but the server reported it cannot resolve it.
@@ -177,6 +177,15 @@ pub enum Error {
         /// The stream's condition for the tag (`reason`, `message`).
         condition: Box<crate::types::TagEventCondition>,
     },
+
+    /// The source imagestreamtag does not exist or has no image; one read of its ImageStream
+    /// says why (the stream is missing, the nearest existing tags, the import's failure).
+    #[error("{0}")]
+    TagMissing(Box<crate::missing_tag::finding::MissingTag>),
+
+    /// A root build ended `Failed`, `Error` or `Cancelled`: its reason, message and log tail.
+    #[error("{0}")]
+    BuildFailed(Box<crate::build::failure::BuildFailure>),
 
     /// The deadline passed (retrying a failing request, or waiting for the tag to resolve).
     #[error(
@@ -227,6 +236,8 @@ impl Error {
             | Error::Unexpected { .. }
             | Error::SourceNotResolved { .. }
             | Error::TagFailed { .. }
+            | Error::TagMissing(_)
+            | Error::BuildFailed(_)
             | Error::Deadline { .. } => ErrorKind::Cluster,
         }
     }
@@ -247,6 +258,12 @@ pub enum Transient {
     /// The tag was not resolved yet when the deadline came.
     #[error("the tag was still not resolved to the pinned digest")]
     NotResolved,
+    /// No Build of the key had started (another run held the claim to start it).
+    #[error("no build of the key had started")]
+    NoBuild,
+    /// The Build was still in this phase.
+    #[error("the build was still {0}")]
+    BuildRunning(&'static str),
 }
 
 /// A Kubernetes `Status` answer (the body of every apiserver error).

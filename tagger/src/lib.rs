@@ -14,17 +14,26 @@
 //! with backoff and jitter on 429 (honouring `Retry-After`), 5xx and dropped connections, all
 //! within one deadline ([`Options::timeout`]).
 //!
+//! A root built from a Dockerfile of the repository (`project_image`) is pinned the same way:
+//! [`pin_from_cache`] pins it from the cache imagestreamtag of its key when that exists (no
+//! build), and [`build_and_pin`] otherwise builds it once per key and namespace with a binary
+//! OpenShift build of the archive the resolver made, pins the Build's output by digest and
+//! writes the cache ([`image_digests`] reads the base digests the key needs; [`dry_run_build`]
+//! shows the objects). A source imagestreamtag that does not exist or has no image is
+//! [`Error::TagMissing`]: one more read, of its ImageStream, names the nearest existing tags,
+//! says when the stream is missing, or quotes the import's failure ([`explain_missing_tag`]);
+//! successful runs never pay for that read.
+//!
 //! What it deliberately does not do: read environment variables (`LOCAL_IMAGE_ROOT`,
 //! `KUBECONFIG` are the caller's business; [`client_from`] follows kubectl's lookup when asked),
-//! print anything (results are returned; progress goes to `tracing`), start a runtime, or
-//! resolve which imagestreamtag is the root (that is the `resolver` crate).
+//! print anything (results are returned; progress goes to `tracing`), start a runtime,
+//! resolve which imagestreamtag is the root, or compute a build's key and archive (both are
+//! the `resolver` crate's).
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), tagger::Error> {
-//! use config_model::ImageStreamTagReference;
-//!
 //! let client = tagger::client_from(None).await?;
-//! let root = ImageStreamTagReference::new("openshift", "release", "golang-1.22");
+//! let root: config_model::ImageStreamTag = "openshift/release:golang-1.22".parse().unwrap();
 //! let request = tagger::TagRequest::new("ci-op-1234", root);
 //! let tagged = tagger::tag(&client, &request, &tagger::Options::default()).await?;
 //! assert_eq!(tagged.pipeline_tag, "root");
@@ -34,18 +43,28 @@
 //! ```
 
 mod api;
+mod build;
+pub mod build_types;
 mod dry_run;
 mod error;
+mod missing_tag;
+mod pin;
 mod tag;
 pub mod types;
 
 use std::path::Path;
 use std::time::Duration;
 
-use config_model::ImageStreamTagReference;
+use config_model::{ImageStreamTag, InvalidImageStreamTag, Member};
 
+pub use build::{
+    BuildDockerfile, BuildFailure, BuildImageInput, CLAIM_ANNOTATION, CacheOutcome, LOG_TAIL_LINES,
+    ROOT_BUILD_KEY_LABEL, RootBuildRequest, RootBuilt, build_and_pin, dry_run_build, image_digests,
+    pin_from_cache,
+};
 pub use dry_run::dry_run;
 pub use error::{ApiStatus, Error, ErrorKind, KubeconfigProblem, Transient};
+pub use missing_tag::{MAX_SUGGESTIONS, MissingTag, TagFinding, explain_missing_tag, nearest_tags};
 pub use tag::BUILD_CACHE_ROOT_LABEL;
 pub use types::ObjectReference;
 
@@ -54,8 +73,8 @@ pub use types::ObjectReference;
 pub struct TagRequest {
     /// The job namespace, which holds the `pipeline` ImageStream.
     pub namespace: String,
-    /// The resolved root imagestreamtag.
-    pub root: ImageStreamTagReference,
+    /// The resolved root imagestreamtag, checked by config-model's rules.
+    pub root: ImageStreamTag,
     /// The tag in `pipeline`: `root`, or `root-<org.repo>` for a keyed root.
     pub pipeline_tag: String,
     /// `use_build_cache: true`: the cache that may replace the root.
@@ -66,7 +85,7 @@ pub struct TagRequest {
 
 impl TagRequest {
     /// Tags `root` into `pipeline:root` of `namespace`, without build cache.
-    pub fn new(namespace: impl Into<String>, root: ImageStreamTagReference) -> Self {
+    pub fn new(namespace: impl Into<String>, root: ImageStreamTag) -> Self {
         TagRequest {
             namespace: namespace.into(),
             root,
@@ -76,19 +95,27 @@ impl TagRequest {
         }
     }
 
-    /// Checks names before anything is sent, so a typo is an input error, not a cluster one.
-    fn validate(&self) -> Result<(), Error> {
-        check_dns_label("namespace", &self.namespace)?;
-        check_dns_label("root namespace", self.root.namespace.as_str())?;
-        check_stream_name("root name", self.root.name.as_str())?;
-        check_tag("root tag", self.root.tag.as_str())?;
-        check_tag("pipeline tag", &self.pipeline_tag)?;
-        if let Some(cache) = &self.build_cache {
-            let reference = cache.reference();
-            check_stream_name("build cache name", reference.name.as_str())?;
-            check_tag("build cache tag", reference.tag.as_str())?;
-        }
-        Ok(())
+    /// Checks names before anything is sent, so a typo is an input error, not a cluster one,
+    /// and gives the build cache's reference, if one is requested. The root is checked
+    /// already: it is an [`ImageStreamTag`].
+    fn validate(&self) -> Result<Option<ImageStreamTag>, Error> {
+        config_model::check_namespace(&self.namespace)
+            .map_err(|problem| invalid("namespace", &self.namespace, problem))?;
+        config_model::check_tag(&self.pipeline_tag)
+            .map_err(|problem| invalid("pipeline tag", &self.pipeline_tag, problem))?;
+        self.build_cache
+            .as_ref()
+            .map(|cache| {
+                cache.reference().map_err(|err| {
+                    let field = match err.member {
+                        Member::Namespace => "build cache namespace",
+                        Member::Name => "build cache name",
+                        Member::Tag => "build cache tag",
+                    };
+                    invalid(field, &err.value, err.problem)
+                })
+            })
+            .transpose()
     }
 }
 
@@ -110,12 +137,17 @@ impl BuildCache {
     pub const NAMESPACE: &str = "build-cache";
 
     /// `build-cache/<org>-<repo>:<branch>[-<variant>]`.
-    pub fn reference(&self) -> ImageStreamTagReference {
+    ///
+    /// # Errors
+    ///
+    /// When the organisation, repository, branch or variant make a name or tag OpenShift
+    /// refuses (uppercase letters, `/` in a branch, ...).
+    pub fn reference(&self) -> Result<ImageStreamTag, InvalidImageStreamTag> {
         let tag = match &self.variant {
             Some(variant) if !variant.is_empty() => format!("{}-{variant}", self.branch),
             _ => self.branch.clone(),
         };
-        ImageStreamTagReference::new(Self::NAMESPACE, format!("{}-{}", self.org, self.repo), tag)
+        ImageStreamTag::new(Self::NAMESPACE, format!("{}-{}", self.org, self.repo), tag)
     }
 }
 
@@ -130,6 +162,9 @@ pub struct Options {
     pub min_backoff: Duration,
     /// Longest retry delay, unless the server's `Retry-After` asks for more (default 10s).
     pub max_backoff: Duration,
+    /// How long a root build waits for the Build another run claimed before it takes the claim
+    /// over (that run crashed before starting it; default 30s). See [`build_and_pin`].
+    pub build_claim_grace: Duration,
 }
 
 impl Default for Options {
@@ -139,6 +174,7 @@ impl Default for Options {
             attempt_timeout: Duration::from_secs(30),
             min_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(10),
+            build_claim_grace: Duration::from_secs(30),
         }
     }
 }
@@ -151,7 +187,7 @@ pub struct Tagged {
     /// The tag in `pipeline` (`root`).
     pub pipeline_tag: String,
     /// The imagestreamtag whose image was pinned: the root, or its build cache.
-    pub source: ImageStreamTagReference,
+    pub source: ImageStreamTag,
     /// The `tag.from` of the pipeline tag.
     pub from: ObjectReference,
     /// The pinned digest.
@@ -179,7 +215,7 @@ pub enum Choice {
     /// The build cache was tagged: it was built from the root's current digest.
     BuildCache {
         /// The cache imagestreamtag.
-        cache: ImageStreamTagReference,
+        cache: ImageStreamTag,
         /// The root digest its label names.
         root_digest: String,
     },
@@ -207,7 +243,7 @@ impl std::fmt::Display for Choice {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SkippedCache {
     /// The cache imagestreamtag.
-    pub cache: ImageStreamTagReference,
+    pub cache: ImageStreamTag,
     /// Why it was not used.
     #[serde(flatten)]
     pub why: BuildCacheSkipped,
@@ -305,65 +341,6 @@ fn invalid(field: &'static str, value: &str, problem: &'static str) -> Error {
         field,
         value: value.to_owned(),
         problem,
-    }
-}
-
-/// A namespace: a DNS-1123 label.
-fn check_dns_label(field: &'static str, value: &str) -> Result<(), Error> {
-    let ok = !value.is_empty()
-        && value.len() <= 63
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !value.starts_with('-')
-        && !value.ends_with('-');
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid(
-            field,
-            value,
-            "must be 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit",
-        ))
-    }
-}
-
-/// An ImageStream name: a DNS-1123 subdomain (lowercase, digits, '-', '.').
-fn check_stream_name(field: &'static str, value: &str) -> Result<(), Error> {
-    let ok = !value.is_empty()
-        && value.len() <= 253
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
-        && value.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && value.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid(
-            field,
-            value,
-            "must be lowercase letters, digits, '-' or '.', starting and ending with a letter or digit",
-        ))
-    }
-}
-
-/// An image tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
-fn check_tag(field: &'static str, value: &str) -> Result<(), Error> {
-    let ok = !value.is_empty()
-        && value.len() <= 128
-        && !value.starts_with(['.', '-'])
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-');
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid(
-            field,
-            value,
-            "must be up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'",
-        ))
     }
 }
 

@@ -3,10 +3,8 @@
 use super::*;
 
 fn request() -> TagRequest {
-    TagRequest::new(
-        "ci-op-1234",
-        ImageStreamTagReference::new("openshift", "release", "golang-1.22"),
-    )
+    let root = ImageStreamTag::new("openshift", "release", "golang-1.22").unwrap();
+    TagRequest::new("ci-op-1234", root)
 }
 
 #[test]
@@ -20,15 +18,27 @@ fn invalid_names_are_input_errors() {
     r.namespace = "CI_op".to_owned();
     let err = r.validate().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Input);
-    insta::assert_snapshot!(err, @"invalid namespace `CI_op`: must be 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit");
+    insta::assert_snapshot!(err, @"invalid namespace `CI_op`: a namespace is a DNS-1123 label (1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit)");
 
     let mut r = request();
     r.pipeline_tag = "root:x".to_owned();
-    insta::assert_snapshot!(r.validate().unwrap_err(), @"invalid pipeline tag `root:x`: must be up to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'");
+    insta::assert_snapshot!(r.validate().unwrap_err(), @"invalid pipeline tag `root:x`: a tag is 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`");
 
     let mut r = request();
-    r.root = ImageStreamTagReference::new("openshift", "Release", "4.10");
-    insta::assert_snapshot!(r.validate().unwrap_err(), @"invalid root name `Release`: must be lowercase letters, digits, '-' or '.', starting and ending with a letter or digit");
+    r.build_cache = Some(BuildCache {
+        org: "Azure".to_owned(),
+        repo: "ARO-HCP".to_owned(),
+        branch: "main".to_owned(),
+        variant: None,
+    });
+    insta::assert_snapshot!(r.validate().unwrap_err(), @"invalid build cache name `Azure-ARO-HCP`: an image stream name is 1 to 253 lowercase letters and digits, in runs joined by a single `.`, `_` or `-` (OpenShift's `[a-z0-9]+([._-][a-z0-9]+)*`)");
+    r.build_cache = Some(BuildCache {
+        org: "openshift".to_owned(),
+        repo: "api".to_owned(),
+        branch: "release/4.20".to_owned(),
+        variant: None,
+    });
+    insta::assert_snapshot!(r.validate().unwrap_err(), @"invalid build cache tag `release/4.20`: a tag is 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`");
 }
 
 #[test]
@@ -46,9 +56,15 @@ fn build_cache_reference() {
         branch: "main".to_owned(),
         variant: None,
     };
-    insta::assert_snapshot!(cache.reference(), @"build-cache/openshift-ci-tools:main");
+    insta::assert_snapshot!(cache.reference().unwrap(), @"build-cache/openshift-ci-tools:main");
     cache.variant = Some("okd".to_owned());
-    insta::assert_snapshot!(cache.reference(), @"build-cache/openshift-ci-tools:main-okd");
+    insta::assert_snapshot!(cache.reference().unwrap(), @"build-cache/openshift-ci-tools:main-okd");
+    let mut r = request();
+    r.build_cache = Some(cache);
+    assert_eq!(
+        r.validate().unwrap().map(|c| c.to_string()).as_deref(),
+        Some("build-cache/openshift-ci-tools:main-okd")
+    );
 }
 
 #[test]

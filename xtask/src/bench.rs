@@ -19,6 +19,8 @@ const BENCHES: &[(&str, &str, &str)] = &[
     ("fetch", "repo-source", "fetch"),
     ("tag", "tagger", "tag"),
     ("run", "cli", "run"),
+    ("audit", "cli", "audit"),
+    ("build", "cli", "build"),
 ];
 
 #[derive(Deserialize)]

@@ -138,6 +138,18 @@ fn layering() {
             broken.push(format!("{name} must not depend on xtask"));
         }
     }
+    // testkit is test support: only ever a dev-dependency, so nothing of it ships.
+    assert!(
+        closures.contains_key("testkit"),
+        "testkit should be a workspace member"
+    );
+    for (name, closure) in &closures {
+        if closure.contains("testkit") {
+            broken.push(format!(
+                "{name} must not depend on testkit (a dev-dependency only)"
+            ));
+        }
+    }
     assert!(broken.is_empty(), "layering broken:\n{}", broken.join("\n"));
 }
 

@@ -8,6 +8,8 @@ use config_model::{Config, IN_REPO_FILE_NAME};
 use serde::Serialize;
 
 use crate::args::{OutputFormat, ProwgenArgs};
+use crate::documents::read_user_file;
+use crate::error::{InvalidDocument, render_diagnostic};
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
@@ -42,21 +44,20 @@ pub(crate) fn run(args: &ProwgenArgs, format: OutputFormat) -> Result<ExitStatus
     // Like ci-tools' prowgen, generate from any readable config: validation problems are
     // `validate`'s job, and a job config must still be generated for them to be seen in CI.
     let file = args.config.display().to_string();
-    let bytes = super::read_user_file(&args.config)?;
-    let config = config_model::parse_config_bytes(&bytes).map_err(|e| {
-        Failure::input(super::InvalidDocument {
-            file: file.clone(),
-            what: "config",
-            diagnostics: vec![e.to_diagnostic()],
-        })
+    let bytes = read_user_file(&args.config)?;
+    let config = config_model::parse_config_bytes(&bytes).map_err(|e| InvalidDocument {
+        file: file.clone(),
+        what: "config",
+        diagnostics: vec![e.to_diagnostic()],
     })?;
     for problem in config_model::diagnostics(&config) {
-        tracing::warn!("{}", super::render_diagnostic(&file, &problem));
+        tracing::warn!("{}", render_diagnostic(&file, &problem));
     }
     let generated = generate(&config);
     let text = match format {
         OutputFormat::Json => output::render(format, &generated, String::new)?,
-        OutputFormat::Text | OutputFormat::Yaml => output::yaml(&generated)?,
+        // `-o junit` never reaches here (`commands::run` refuses it).
+        OutputFormat::Text | OutputFormat::Yaml | OutputFormat::Junit => output::yaml(&generated)?,
     };
     output::stdout(&text)?;
     Ok(ExitStatus::Success)

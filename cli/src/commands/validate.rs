@@ -1,6 +1,7 @@
 //! `ci-operator validate PATH...`: every problem of every config and in-repo file, at once.
 //!
-//! Files are read once each and checked in parallel (one thread per core); results are
+//! The report goes to stdout, as linters print theirs, whatever the format; the exit code
+//! says whether it holds errors. Files are read once each and checked in parallel (one thread per core); results are
 //! printed in path order, so the output does not depend on scheduling.
 
 use std::path::{Path, PathBuf};
@@ -12,6 +13,8 @@ use config_model::{Diagnostic, IN_REPO_FILE_NAME, Severity};
 use serde::Serialize;
 
 use crate::args::{OutputFormat, ValidateArgs};
+use crate::documents::{config_diagnostics, in_repo_diagnostics};
+use crate::error::{UsageError, UserFileError};
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
 
@@ -77,11 +80,7 @@ pub(crate) fn run(args: &ValidateArgs, format: OutputFormat) -> Result<ExitStatu
     };
     let text = output::render(format, &report, || render_text(&report))?;
     output::stdout(&text)?;
-    Ok(if errors > 0 {
-        ExitStatus::Input
-    } else {
-        ExitStatus::Success
-    })
+    Ok(ExitStatus::of_findings(errors > 0))
 }
 
 fn render_text(report: &Report) -> String {
@@ -119,15 +118,13 @@ fn render_text(report: &Report) -> String {
 fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     let mut files = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| {
-            Failure::usage(
-                anyhow::Error::new(e)
-                    .context(format!("{} cannot be read; check the path", path.display())),
-            )
+        let meta = std::fs::metadata(path).map_err(|source| UsageError::UnreadablePath {
+            path: path.clone(),
+            source,
         })?;
         if meta.is_dir() {
             let mut found = Vec::new();
-            walk(path, &mut found).map_err(Failure::input)?;
+            walk(path, &mut found).map_err(UserFileError::Read)?;
             found.sort();
             files.extend(found);
         } else {
@@ -195,14 +192,14 @@ fn check_file(file: &Path) -> Vec<Diagnostic> {
         }
     };
     if file.file_name().is_some_and(|n| n == IN_REPO_FILE_NAME) {
-        super::in_repo_diagnostics(&bytes)
+        in_repo_diagnostics(&bytes)
     } else {
-        super::config_diagnostics(&bytes)
+        config_diagnostics(&bytes)
     }
 }
 
 /// A problem with the whole document (it could not be read or parsed).
-pub(crate) fn whole_file(message: String, pos: config_model::Pos) -> Diagnostic {
+fn whole_file(message: String, pos: config_model::Pos) -> Diagnostic {
     Diagnostic {
         severity: Severity::Error,
         pos,

@@ -1,10 +1,7 @@
-//! `tag` and `run` against the loopback OpenShift image API of the tagger's tests, through
+//! `tag` and `run` against the loopback OpenShift image API (`testkit::openshift`), through
 //! the real binary: objects created, idempotency, exit 4 for a failing or refusing cluster.
 
-#[path = "../../../tagger/tests/support/fake_openshift.rs"]
-mod fake_openshift;
-
-use fake_openshift::{FakeOpenShift, Fault};
+use testkit::openshift::{FakeOpenShift, Fault};
 
 use crate::helpers::{Run, ci_operator, run_command};
 
@@ -207,8 +204,7 @@ fn missing_root_and_forbidden_namespace_exit_4() {
     exit: 4
     --- stdout
     --- stderr
-    error: not found: cannot get imagestreamtag release:nope in namespace openshift
-      caused by: imagestreamtags.image.openshift.io "release:nope" not found
+    error: imagestreamtag openshift/release:nope does not exist: imagestream openshift/release has no tag `nope` and none of its 2 tags has a similar name
     exit: 4
     --- stdout
     --- stderr
@@ -336,11 +332,12 @@ fn bad_root_flag_is_a_usage_error() {
         "release:golang-1.22",
         "--dry-run",
     ]));
-    insta::assert_snapshot!(result.render(&[]), @"
+    insta::assert_snapshot!(result.render(&[]), @r"
     exit: 2
     --- stdout
     --- stderr
     error: --root `release:golang-1.22` is not NAMESPACE/NAME:TAG (e.g. openshift/release:golang-1.22)
+      caused by: missing namespace: an imagestreamtag is written `namespace/name:tag`
     ");
 }
 
@@ -397,7 +394,7 @@ fn dry_run_needs_no_cluster() {
 fn run_a_prow_job_whose_repository_is_only_reachable_over_http() {
     let cluster = Cluster::start();
     let repo = crate::git::pr_repo();
-    let server = crate::job_spec::git_http::GitHttpServer::start(repo.dir.path());
+    let server = testkit::git::http::GitHttpServer::start(repo.dir.path());
     let spec = crate::job_spec::job_spec(&repo, &server.url("repo.git"), &[(7, &repo.pr_bump)]);
     let config = repo.dir.path().join("config.yaml");
     fs_err::write(&config, "build_root:\n  from_repository: true\n").unwrap();

@@ -1,47 +1,7 @@
-//! Git repositories for the binary's tests, built with the `git` CLI in an isolated
-//! environment (fixed identities and dates, no global or system config).
+//! Git repositories for the binary's tests, built with `testkit::git` (the `git` CLI in an
+//! isolated environment: fixed identities and dates, no global or system config).
 
-use std::path::Path;
-use std::process::Command;
-
-/// Runs `git args` in `dir` and returns stdout, trimmed; panics with stderr when git fails.
-pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.com")
-        .env("GIT_COMMITTER_NAME", "Committer")
-        .env("GIT_COMMITTER_EMAIL", "committer@example.com")
-        .env("GIT_AUTHOR_DATE", "1700000000 +0000")
-        .env("GIT_COMMITTER_DATE", "1700000000 +0000")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "protocol.file.allow=always",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
-
-/// Writes a file and commits everything; returns the commit.
-pub(crate) fn commit_file(dir: &Path, path: &str, content: &str, message: &str) -> String {
-    let file = dir.join(path);
-    fs_err::create_dir_all(file.parent().unwrap()).unwrap();
-    fs_err::write(&file, content).unwrap();
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-q", "-m", message]);
-    git(dir, &["rev-parse", "HEAD"])
-}
+use testkit::git::{clone_bare, commit_file, git, init};
 
 /// `.ci-operator.yaml` naming `openshift/release:golang-<go>`.
 pub(crate) fn in_repo(go: &str) -> String {
@@ -63,8 +23,7 @@ pub(crate) struct PrRepo {
 pub(crate) fn pr_repo() -> PrRepo {
     let dir = tempfile::tempdir().unwrap();
     let work = dir.path().join("work");
-    fs_err::create_dir_all(&work).unwrap();
-    git(&work, &["init", "-q"]);
+    init(&work);
     commit_file(&work, "README.md", "hello\n", "readme");
     let base0 = commit_file(&work, ".ci-operator.yaml", &in_repo("1.21"), "root 1.21");
     git(&work, &["checkout", "-q", "-b", "bump"]);
@@ -80,11 +39,7 @@ pub(crate) fn pr_repo() -> PrRepo {
     let pr_other = commit_file(&work, "docs/x.md", "x\n", "docs");
     git(&work, &["checkout", "-q", "main"]);
     let base = commit_file(&work, "main.go", "package main\n", "code on main");
-    git(
-        dir.path(),
-        &["clone", "-q", "--bare", work.to_str().unwrap(), "repo.git"],
-    );
-    let bare = dir.path().join("repo.git");
+    let bare = clone_bare(&work, dir.path(), "repo.git");
     for (branch, sha) in [
         ("bump", &pr_bump),
         ("conflict", &pr_conflict),

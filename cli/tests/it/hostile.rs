@@ -16,7 +16,9 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::git::{commit_file, git, in_repo};
+use testkit::git::{commit_file, git};
+
+use crate::git::in_repo;
 use crate::helpers::{Run, ci_operator};
 
 /// GNU time, to measure the binary's peak memory, wall time and CPU time.

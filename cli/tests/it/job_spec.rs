@@ -1,10 +1,10 @@
 //! `JOB_SPEC` sources through the binary: Prow's work tree, or a remote fetched with the PRs
 //! merged in memory, over `file://` and HTTP.
 
-#[path = "../../../repo-source/tests/support/git_http.rs"]
-pub(crate) mod git_http;
+use testkit::git::git;
+use testkit::git::http::{Fault, FaultOn, GitHttpServer};
 
-use crate::git::{PrRepo, git, pr_repo};
+use crate::git::{PrRepo, pr_repo};
 use crate::helpers::{ci_operator, run_command};
 
 const CONFIG: &str = "build_root:\n  from_repository: true\n";
@@ -69,7 +69,7 @@ fn presubmit_over_file_url_reads_the_merged_revision() {
 #[test]
 fn batch_of_two_prs_over_http() {
     let repo = pr_repo();
-    let server = git_http::GitHttpServer::start(repo.dir.path());
+    let server = GitHttpServer::start(repo.dir.path());
     let spec = job_spec(
         &repo,
         &server.url("repo.git"),
@@ -269,10 +269,10 @@ fn invalid_job_spec_is_an_input_error() {
 #[test]
 fn sigterm_during_a_fetch_stops_cleanly_and_removes_scratch_files() {
     let repo = pr_repo();
-    let server = git_http::GitHttpServer::start(repo.dir.path());
+    let server = GitHttpServer::start(repo.dir.path());
     server.set_fault(Some((
-        git_http::Fault::Stall(std::time::Duration::from_secs(30)),
-        git_http::FaultOn::Fetch,
+        Fault::Stall(std::time::Duration::from_secs(30)),
+        FaultOn::Fetch,
     )));
     let tmp = tempfile::tempdir().unwrap();
     let config = repo.dir.path().join("config.yaml");

@@ -3,6 +3,7 @@
 // Test support code panics on purpose when a fixture cannot be built.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audit;
 mod cluster;
 mod corpus;
 mod git;
@@ -14,3 +15,4 @@ mod misc;
 mod prowgen;
 mod resolve;
 mod validate;
+mod warnings;

@@ -61,6 +61,7 @@ fn help_lists_the_contract() {
       check        Compare the in-repo build root with the root each promoted Dockerfile implies
       prowgen      Print the Prow decoration_config the config's jobs need
       init         Create .ci-operator.yaml for a repository from its config's image_stream_tag
+      audit        Check every branch that reads its build root from the repository, at its tip
       schema       Print the JSON Schema of a config or of .ci-operator.yaml, for editors
       completions  Print shell completions
       help         Print this message or the help of the given subcommand(s)
@@ -70,9 +71,10 @@ fn help_lists_the_contract() {
               Output format
 
               Possible values:
-              - text: For people
-              - yaml: For machines, as YAML
-              - json: For machines, as JSON
+              - text:  For people
+              - yaml:  For machines, as YAML
+              - json:  For machines, as JSON
+              - junit: JUnit XML, for Prow's result views (`audit` only)
               
               [default: text]
 

@@ -285,13 +285,14 @@ fn check_reports_and_exits_one_on_drift() {
         "--repo",
         "example/repo",
     ]);
-    insta::assert_snapshot!(example.render(&[]), @"
+    insta::assert_snapshot!(example.render(&[]), @r"
     exit: 0
     --- stdout
     in-repo root: openshift/release:rhel-9-release-golang-1.22-openshift-4.17
     hello-operator: compatible (Dockerfile): implies ocp/builder:rhel-9-golang-1.22-openshift-4.17
       line 3, column 6: FROM registry.ci.openshift.org/ocp/builder:rhel-9-golang-${GO_VERSION}-openshift-4.17 (via pullspec)
     --- stderr
+    example/config.yaml:27:9: warning: images[0].inputs.ocp_builder_rhel-9-golang-1.22-openshift-4.17.as[0]: `registry.ci.openshift.org/ocp/builder:rhel-9-golang-1.22-openshift-4.17` matches no `FROM` or `COPY --from` of `Dockerfile`, so it replaces nothing: fix the entry or remove it
     ");
 }
 

@@ -13,6 +13,7 @@ use super::{
     BUILD_ROOT_IMAGE, BuildRootImage, FromDockerfile, InRepoConfig, MEMBERS_NON_EMPTY, StageRef,
 };
 use crate::diagnostic::Diagnostic;
+use crate::image_stream_tag::{self, Member};
 use crate::parse::quote;
 use crate::position::Located;
 
@@ -220,35 +221,32 @@ pub(crate) fn check(raw: RawInRepo, text: &str) -> (Option<InRepoConfig>, Vec<Di
 
     let members = [&image.namespace, &image.name, &image.tag];
     let any_member = members.iter().any(|m| m.is_some());
-    if any_member {
-        // Point at the first member that is empty, else at the mapping (one is missing).
-        let empty = members
-            .iter()
-            .filter_map(|m| m.as_ref())
-            .find(|m| m.value.is_empty());
-        if empty.is_some() || members.iter().any(|m| m.is_none()) {
-            let pos = empty.map_or(root_pos, |m| m.pos);
-            out.push(Diagnostic::error(pos, BUILD_ROOT_IMAGE, MEMBERS_NON_EMPTY));
-        }
+    // Point at the first member that is empty, else at the mapping (one is missing).
+    let empty = members
+        .iter()
+        .filter_map(|m| m.as_ref())
+        .find(|m| m.value.is_empty());
+    let incomplete = empty.is_some() || members.iter().any(|m| m.is_none());
+    // `build_root_image: {}` is incomplete too, unless it infers the root from a Dockerfile.
+    if incomplete && (any_member || image.from_dockerfile.is_none()) {
+        let pos = empty.map_or(root_pos, |m| m.pos);
+        out.push(Diagnostic::error(pos, "", MEMBERS_NON_EMPTY));
     }
+    check_member_rules(&mut out, &image);
 
     let from_dockerfile = image.from_dockerfile.map(|located| {
         let pos = located.pos;
         let raw = located.value.unwrap_or_default();
         Located::at(check_from_dockerfile(&mut out, raw), pos)
     });
-    match &from_dockerfile {
-        Some(from) if any_member => out.push(Diagnostic::error(
+    if let Some(from) = &from_dockerfile
+        && any_member
+    {
+        out.push(Diagnostic::error(
             from.pos,
             BUILD_ROOT_IMAGE,
             "namespace, name and tag, and from_dockerfile are mutually exclusive: name an imagestreamtag or infer the root from a Dockerfile, not both",
-        )),
-        None if !any_member => out.push(Diagnostic::error(
-            root_pos,
-            BUILD_ROOT_IMAGE,
-            "no build root given: set namespace, name and tag (an imagestreamtag), or from_dockerfile (infer it from a Dockerfile)",
-        )),
-        _ => {}
+        ));
     }
 
     let config = InRepoConfig {
@@ -263,6 +261,33 @@ pub(crate) fn check(raw: RawInRepo, text: &str) -> (Option<InRepoConfig>, Vec<Di
         )),
     };
     (Some(config), out)
+}
+
+/// Each given, non-empty member that breaks OpenShift's rules, at its own position (empty
+/// ones are [`MEMBERS_NON_EMPTY`]'s).
+fn check_member_rules(out: &mut Vec<Diagnostic>, image: &RawBuildRootImage) {
+    let value = |member: &Option<Located<String>>| {
+        member.as_ref().map_or("", |m| m.value.as_str()).to_owned()
+    };
+    let problems = image_stream_tag::problems(
+        &value(&image.namespace),
+        &value(&image.name),
+        &value(&image.tag),
+    );
+    for problem in problems.iter().filter(|p| !p.value.is_empty()) {
+        let located = match problem.member {
+            Member::Namespace => &image.namespace,
+            Member::Name => &image.name,
+            Member::Tag => &image.tag,
+        };
+        if let Some(located) = located {
+            out.push(Diagnostic::error(
+                located.pos,
+                format!("{BUILD_ROOT_IMAGE}.{}", problem.member.key()),
+                image_stream_tag::validation_message(problem),
+            ));
+        }
+    }
 }
 
 fn check_from_dockerfile(out: &mut Vec<Diagnostic>, raw: RawFromDockerfile) -> FromDockerfile {

@@ -45,7 +45,7 @@ build_root_image:
   namespace: openshift
   name: release
 "), @"
-    3:3: build_root_image: all build_root_image members (namespace, name, tag) must be non-empty
+    3:3: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     error: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     ");
     insta::assert_snapshot!(check("
@@ -54,7 +54,7 @@ build_root_image:
   name: ''
   tag: golang-1.22
 "), @"
-    4:9: build_root_image: all build_root_image members (namespace, name, tag) must be non-empty
+    4:9: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     error: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     ");
 }
@@ -67,7 +67,7 @@ build_root_image:
   nmae: release
   tag: golang-1.22
 "), @"
-    3:3: build_root_image: all build_root_image members (namespace, name, tag) must be non-empty
+    3:3: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     warning 4:3: build_root_image.nmae: unknown key, ignored; did you mean `name`?
     error: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     ");
@@ -141,7 +141,7 @@ build_root_image:
     stage: -1
     stgae: 2
 "), @"
-    3:3: build_root_image: all build_root_image members (namespace, name, tag) must be non-empty
+    3:3: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     5:5: build_root_image: namespace, name and tag, and from_dockerfile are mutually exclusive: name an imagestreamtag or infer the root from a Dockerfile, not both
     5:12: build_root_image.from_dockerfile.image: must not be empty: name an `images[].to` of the config, or leave `image` out
     6:12: build_root_image.from_dockerfile.stage: `-1` is negative: stage indexes count from 0, the first `FROM`
@@ -182,8 +182,8 @@ fn missing_build_root_image() {
     error: invalid .ci-operator.yaml: build_root_image: required: write `build_root_image: {namespace: NS, name: NAME, tag: TAG}` to name the build root, or `build_root_image: {from_dockerfile: {}}` to infer it from a Dockerfile
     ");
     insta::assert_snapshot!(check("build_root_image: {}\n"), @"
-    1:19: build_root_image: no build root given: set namespace, name and tag (an imagestreamtag), or from_dockerfile (infer it from a Dockerfile)
-    error: invalid .ci-operator.yaml: build_root_image: no build root given: set namespace, name and tag (an imagestreamtag), or from_dockerfile (infer it from a Dockerfile)
+    1:19: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
+    error: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     ");
 }
 
@@ -214,4 +214,59 @@ fn stage_ref_values() {
         .from_dockerfile
         .unwrap();
     assert_eq!(from.value.stage.unwrap().value, StageRef::Index(2));
+}
+
+#[test]
+fn members_follow_openshift_rules() {
+    insta::assert_snapshot!(check("
+build_root_image:
+  namespace: Open_Shift
+  name: \"rel ease\"
+  tag: \"a b\"
+"), @"
+    3:14: build_root_image.namespace: `Open_Shift` is not a valid namespace: a namespace is a DNS-1123 label (1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit); write the namespace that holds the image stream, such as `openshift` or `ocp`
+    4:9: build_root_image.name: `rel ease` is not a valid image stream name: an image stream name is 1 to 253 lowercase letters and digits, in runs joined by a single `.`, `_` or `-` (OpenShift's `[a-z0-9]+([._-][a-z0-9]+)*`); write the image stream's name as `oc get imagestreams` lists it, such as `release` or `builder`
+    5:8: build_root_image.tag: `a b` is not a valid tag: a tag is 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`; write a tag of the image stream, such as `golang-1.22` or `4.20`
+    error: invalid .ci-operator.yaml: build_root_image.namespace: `Open_Shift` is not a valid namespace: a namespace is a DNS-1123 label (1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit); write the namespace that holds the image stream, such as `openshift` or `ocp` (and 2 more)
+    ");
+    insta::assert_snapshot!(check("
+build_root_image:
+  namespace: openshift
+  name: ''
+  tag: .hidden
+"), @"
+    4:9: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
+    5:8: build_root_image.tag: `.hidden` is not a valid tag: a tag is 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`; write a tag of the image stream, such as `golang-1.22` or `4.20`
+    error: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty (and 1 more)
+    ");
+}
+
+#[test]
+fn empty_build_root_image_keeps_the_established_text() {
+    insta::assert_snapshot!(check("build_root_image:\n  namespace: ''\n  name: ''\n  tag: ''\n"), @"
+    2:14: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
+    error: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
+    ");
+    let err = parse_in_repo(b"build_root_image: {}\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty"
+    );
+}
+
+#[test]
+fn the_root_is_only_ever_checked() {
+    let in_repo =
+        parse_in_repo(b"build_root_image:\n  namespace: ocp\n  name: builder\n  tag: '4.10'\n")
+            .unwrap();
+    let root = in_repo.config.build_root_image.unwrap().value;
+    let ist = root.image_stream_tag().unwrap();
+    assert_eq!(
+        (ist.namespace(), ist.name(), ist.tag()),
+        ("ocp", "builder", "4.10")
+    );
+    // Built in code with a bad member: no reference comes out.
+    let mut bad = root;
+    bad.tag = Some(config_model::Located::new("a b".to_owned()));
+    assert_eq!(bad.image_stream_tag(), None);
 }

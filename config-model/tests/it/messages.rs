@@ -294,3 +294,73 @@ fn diagnostics_serialize_for_json_output() {
     let err = config_model::parse_config("a: 1\na: 2\n").unwrap_err();
     insta::assert_snapshot!(err.to_diagnostic().render(Some("c.yaml")), @"c.yaml:2:1: duplicate key `a`: a key may appear once in a mapping, remove one of them");
 }
+
+#[test]
+fn image_stream_tag_members_follow_openshift_rules() {
+    insta::assert_snapshot!(check("
+build_root:
+  image_stream_tag:
+    namespace: Open_Shift
+    name: rel ease
+    tag: a b
+"), @"
+    4:16: build_root.image_stream_tag.namespace: `Open_Shift` is not a valid namespace: a namespace is a DNS-1123 label (1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit); write the namespace that holds the image stream, such as `openshift` or `ocp`
+    5:11: build_root.image_stream_tag.name: `rel ease` is not a valid image stream name: an image stream name is 1 to 253 lowercase letters and digits, in runs joined by a single `.`, `_` or `-` (OpenShift's `[a-z0-9]+([._-][a-z0-9]+)*`); write the image stream's name as `oc get imagestreams` lists it, such as `release` or `builder`
+    6:10: build_root.image_stream_tag.tag: `a b` is not a valid tag: a tag is 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`; write a tag of the image stream, such as `golang-1.22` or `4.20`
+    ");
+}
+
+#[test]
+fn keyed_build_roots_and_base_images_follow_openshift_rules() {
+    insta::assert_snapshot!(check("
+build_roots:
+  openshift.api:
+    image_stream_tag: {namespace: ocp, name: builder--x, tag: '-1'}
+base_images:
+  os:
+    namespace: ocp.prod
+    name: ubi
+    tag: 'rhel:9'
+  no-namespace:
+    name: ubi
+    tag: '9'
+"), @"
+    4:46: build_roots[openshift.api].image_stream_tag.name: `builder--x` is not a valid image stream name: an image stream name is 1 to 253 lowercase letters and digits, in runs joined by a single `.`, `_` or `-` (OpenShift's `[a-z0-9]+([._-][a-z0-9]+)*`); write the image stream's name as `oc get imagestreams` lists it, such as `release` or `builder`
+    4:63: build_roots[openshift.api].image_stream_tag.tag: `-1` is not a valid tag: a tag is 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`; write a tag of the image stream, such as `golang-1.22` or `4.20`
+    7:16: base_images.os.namespace: `ocp.prod` is not a valid namespace: a namespace is a DNS-1123 label (1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit); write the namespace that holds the image stream, such as `openshift` or `ocp`
+    9:10: base_images.os.tag: `rhel:9` is not a valid tag: a tag is 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`; write a tag of the image stream, such as `golang-1.22` or `4.20`
+    ");
+}
+
+#[test]
+fn empty_members_keep_the_required_text_beside_bad_ones() {
+    insta::assert_snapshot!(check("
+build_root:
+  image_stream_tag:
+    namespace: ''
+    name: Release
+    tag: golang-1.22
+"), @"
+    4:16: build_root.image_stream_tag.namespace: value required but not provided
+    5:11: build_root.image_stream_tag.name: `Release` is not a valid image stream name: an image stream name is 1 to 253 lowercase letters and digits, in runs joined by a single `.`, `_` or `-` (OpenShift's `[a-z0-9]+([._-][a-z0-9]+)*`); write the image stream's name as `oc get imagestreams` lists it, such as `release` or `builder`
+    ");
+}
+
+#[test]
+fn namespace_and_name_too_long_together() {
+    let yaml = format!(
+        "build_root:\n  image_stream_tag:\n    namespace: {}\n    name: {}\n    tag: t\n",
+        "n".repeat(63),
+        "a".repeat(200)
+    );
+    insta::assert_snapshot!(check(&yaml), @"4:11: build_root.image_stream_tag.name: `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…` is not a valid image stream name: `namespace/name` is at most 255 characters (OpenShift's limit for an image repository); write the image stream's name as `oc get imagestreams` lists it, such as `release` or `builder`");
+}
+
+#[test]
+fn references_check_every_member() {
+    use config_model::{ImageStreamTagReference, Member};
+    let reference = ImageStreamTagReference::new("ocp", "builder", "4.10");
+    assert_eq!(reference.checked().unwrap().to_string(), "ocp/builder:4.10");
+    let reference = ImageStreamTagReference::new("ocp", "Builder", "4.10");
+    assert_eq!(reference.checked().unwrap_err().member, Member::Name);
+}

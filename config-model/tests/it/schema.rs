@@ -118,3 +118,25 @@ fn schema_in_repo_shape() {
         "{stage}"
     );
 }
+
+/// Editors flag a bad namespace, name or tag as validation does.
+#[test]
+fn schema_image_stream_tag_patterns() {
+    let config = config_model::config_schema();
+    let in_repo = config_model::in_repo_schema();
+    for members in [
+        &config["definitions"]["ImageStreamTagReference"]["properties"],
+        &in_repo["definitions"]["BuildRootImage"]["properties"],
+    ] {
+        assert_eq!(
+            members["namespace"]["pattern"],
+            "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+        );
+        assert_eq!(members["name"]["pattern"], "^[a-z0-9]+([._-][a-z0-9]+)*$");
+        assert_eq!(members["name"]["maxLength"], 253);
+        assert_eq!(
+            members["tag"]["pattern"],
+            "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
+        );
+    }
+}

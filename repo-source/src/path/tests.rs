@@ -37,3 +37,28 @@ fn escaping_paths_are_refused() {
     check("./", Err(UnsafePathReason::Empty));
     check("a\0b", Err(UnsafePathReason::Nul));
 }
+
+#[test]
+fn the_root_is_an_empty_path_only_where_asked_for() {
+    for root in ["", ".", "./", "./.", ".//."] {
+        assert_eq!(
+            RepoPath::parse_or_root(root).map(|path| path.components().len()),
+            Ok(0),
+            "{root:?}"
+        );
+    }
+    assert_eq!(
+        RepoPath::parse_or_root("a/b")
+            .expect("a safe path")
+            .components(),
+        ["a", "b"]
+    );
+    assert_eq!(
+        RepoPath::parse_or_root("/"),
+        Err(UnsafePathReason::Absolute)
+    );
+    assert_eq!(
+        RepoPath::parse_or_root("a/.."),
+        Err(UnsafePathReason::ParentDir)
+    );
+}

@@ -3,8 +3,8 @@
 use std::net::TcpListener;
 
 use repo_source::{Error, Snapshot};
+use testkit::git::http::GitHttpServer;
 
-use crate::git_http::GitHttpServer;
 use crate::remote::{options, spec};
 use crate::repos::fixture;
 

@@ -8,9 +8,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use repo_source::{Error, FetchSpec, PullRef, Snapshot};
+use testkit::git::{commit, git, git_command, write};
 
 use crate::remote::options;
-use crate::repos::{commit, fixture, git, git_command, write};
+use crate::repos::fixture;
 
 /// What git makes of merging `pulls` onto `base` one after the other in `repo`: the merged tree,
 /// or `None` when a merge conflicts.

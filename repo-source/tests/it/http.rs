@@ -6,11 +6,12 @@ use std::time::{Duration, Instant};
 
 use insta::assert_snapshot;
 use repo_source::{Error, ErrorKind, FetchOptions, Snapshot};
+use testkit::git::git;
+use testkit::git::http::{Fault, FaultOn, GitHttpServer};
 
-use crate::git_http::{Fault, FaultOn, GitHttpServer};
 use crate::read;
 use crate::remote::{describe, fetch_error, fetch_like_git, options, spec};
-use crate::repos::{CI_OPERATOR_122, fixture, git, unchanged};
+use crate::repos::{CI_OPERATOR_122, fixture, unchanged};
 
 fn server() -> GitHttpServer {
     GitHttpServer::start(&fixture().root)

@@ -49,7 +49,7 @@ fn describes_the_revision() {
     assert_eq!(revision.commit(), Some(fixture.sha("pr1")));
     assert_eq!(
         revision.tree().unwrap(),
-        crate::repos::git(&fixture.bare, &["rev-parse", "pr1^{tree}"])
+        testkit::git::git(&fixture.bare, &["rev-parse", "pr1^{tree}"])
     );
     assert_eq!(
         crate::redact(revision.description()),

@@ -4,9 +4,7 @@
     reason = "test helpers panic on failure, like the tests"
 )]
 
-#[path = "../support/git_http.rs"]
-mod git_http;
-
+mod branch_tip;
 mod credentials;
 mod equivalence;
 mod http;
@@ -15,6 +13,7 @@ mod local;
 mod partial;
 mod remote;
 mod repos;
+mod tree;
 mod work_tree;
 
 use repo_source::{Error, Snapshot};

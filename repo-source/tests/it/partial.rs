@@ -2,10 +2,11 @@
 //! the fetch, and a server without partial fetches gets the full path, said in the log.
 
 use repo_source::Snapshot;
+use testkit::git::git;
+use testkit::git::http::GitHttpServer;
 
-use crate::git_http::GitHttpServer;
 use crate::remote::{Capture, fetch_like_git, options, spec};
-use crate::repos::{CI_OPERATOR_122, fixture, git};
+use crate::repos::{CI_OPERATOR_122, fixture};
 use crate::{MIB, read};
 
 const NESTED: &str = "images/base/Dockerfile";

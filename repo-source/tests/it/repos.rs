@@ -1,113 +1,16 @@
-//! Git repositories for the tests, built with the `git` CLI in an isolated environment.
-//!
-//! Fixed identities and dates, no global or system config and `init.defaultBranch=main`, so
-//! SHAs are the same on every run. The shared fixture ([`fixture`]) is built once per test run
+//! Git repositories for the tests, built with `testkit::git` (the `git` CLI in an isolated
+//! environment, so SHAs are the same on every run). The shared fixture ([`fixture`]) is built once per test run
 //! under the target directory and only ever read; tests that need a repository of their own
 //! build it in a temporary directory.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-/// The first commit date; a commit is dated a minute later per commit already in the repository.
-const EPOCH: u64 = 1_700_000_000;
-
-/// A `git` command with the isolated environment, run in `dir`.
-pub(crate) fn git_command(dir: &Path) -> Command {
-    git_command_at(dir, EPOCH)
-}
-
-fn git_command_at(dir: &Path, date: u64) -> Command {
-    let date = format!("{date} +0000");
-    let mut command = Command::new("git");
-    command
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Author")
-        .env("GIT_AUTHOR_EMAIL", "author@example.com")
-        .env("GIT_COMMITTER_NAME", "Committer")
-        .env("GIT_COMMITTER_EMAIL", "committer@example.com")
-        .env("GIT_AUTHOR_DATE", &date)
-        .env("GIT_COMMITTER_DATE", &date)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "protocol.file.allow=always",
-        ]);
-    command
-}
-
-/// Runs `git args` in `dir`; panics with its stderr when it fails. Returns stdout, trimmed.
-pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
-    let output = git_command(dir).args(args).output().expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?} in {} failed: {}",
-        dir.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
-
-/// Runs `git args` in `dir` with `input` on stdin.
-pub(crate) fn git_stdin(dir: &Path, args: &[&str], input: &[u8]) -> String {
-    let mut child = git_command(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("git runs");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(input)
-        .expect("git reads stdin");
-    let output = child.wait_with_output().expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
-
-/// Writes `content` to `dir/path`, creating parent directories.
-pub(crate) fn write(dir: &Path, path: &str, content: &[u8]) {
-    let path = dir.join(path);
-    fs_err::create_dir_all(path.parent().expect("a file has a parent")).expect("mkdir");
-    fs_err::write(path, content).expect("write");
-}
-
-/// Stages everything in `dir` and commits it; returns the commit SHA.
-pub(crate) fn commit(dir: &Path, message: &str) -> String {
-    git(dir, &["add", "-A"]);
-    commit_staged(dir, message)
-}
-
-/// Commits what is staged in `dir`, dated by the number of commits the repository has.
-pub(crate) fn commit_staged(dir: &Path, message: &str) -> String {
-    let count: u64 = git(dir, &["rev-list", "--count", "--all"])
-        .parse()
-        .unwrap_or(0);
-    let output = git_command_at(dir, EPOCH + 60 * count)
-        .args(["commit", "-q", "--allow-empty", "-m", message])
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git commit failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    git(dir, &["rev-parse", "HEAD"])
-}
+use testkit::git::{
+    EPOCH, FastImport, clone_bare, commit, commit_staged, git, init, merged_tree_like_prow,
+    stage_gitlink, symlink, write,
+};
 
 pub(crate) const CI_OPERATOR_121: &str =
     "build_root_image:\n  namespace: openshift\n  name: release\n  tag: golang-1.21\n";
@@ -181,30 +84,50 @@ fn build_fixture(root: &Path) -> Fixture {
         fs_err::remove_dir_all(root).expect("remove the previous fixture");
     }
     let work = root.join("work");
-    fs_err::create_dir_all(&work).expect("mkdir");
-    git(&work, &["init", "-q"]);
+    init(&work);
     let mut shas = BTreeMap::new();
+    main_history(&work, &mut shas);
+    pr_branches(&work, &mut shas);
+    hostile_and_orphan(&work, &mut shas);
 
-    write(&work, ".ci-operator.yaml", CI_OPERATOR_121.as_bytes());
-    write(&work, "Dockerfile", dockerfile("1.21", "").as_bytes());
-    write(&work, "README.md", b"# example\n");
+    git(&work, &["checkout", "-q", "-f", "main"]);
+    git(&work, &["clean", "-q", "-f", "-d"]);
+    // A dirty work tree: reading a commit must not see (or touch) it.
+    write(&work, ".ci-operator.yaml", b"dirty: true\n");
+
+    let bare = clone_bare(&work, root, "origin.git");
+    // What GitHub allows: fetching any reachable object by id, and partial clones.
+    git(&bare, &["config", "uploadpack.allowAnySHA1InWant", "true"]);
+    git(&bare, &["config", "uploadpack.allowFilter", "true"]);
+    Fixture {
+        root: root.to_owned(),
+        work,
+        bare,
+        shas,
+    }
+}
+
+/// `c1`, `c2` (tagged `v1.0`, branch `old`), the filler history (its tip is `fork`) and `base`
+/// on `main`.
+fn main_history(work: &Path, shas: &mut BTreeMap<&'static str, String>) {
+    write(work, ".ci-operator.yaml", CI_OPERATOR_121.as_bytes());
+    write(work, "Dockerfile", dockerfile("1.21", "").as_bytes());
+    write(work, "README.md", b"# example\n");
     write(
-        &work,
+        work,
         "images/base/Dockerfile",
         b"FROM registry.ci.openshift.org/ocp/4.16:base\nRUN true\n",
     );
-    shas.insert("c1", commit(&work, "c1"));
-    write(&work, "README.md", b"# example\n\nAn example repository.\n");
-    shas.insert("c2", commit(&work, "c2"));
-    git(&work, &["tag", "-a", "-m", "v1.0", "v1.0"]);
-    git(&work, &["branch", "old"]);
+    shas.insert("c1", commit(work, "c1"));
+    write(work, "README.md", b"# example\n\nAn example repository.\n");
+    shas.insert("c2", commit(work, "c2"));
+    git(work, &["tag", "-a", "-m", "v1.0", "v1.0"]);
+    git(work, &["branch", "old"]);
 
     // Filler history in one fast-import process.
-    let mut stream = String::new();
-    let start = shas["c2"].clone();
+    let mut import = FastImport::start(work);
     for index in 0..41 {
         let date = EPOCH + 60 * (100 + index as u64);
-        let message = format!("filler {index}");
         // 4 KiB that neither compresses nor deltas well, so history has a weight.
         let mut state = 0x9e37_79b9_7f4a_7c15_u64 ^ index as u64;
         let content: String = (0..512)
@@ -215,97 +138,83 @@ fn build_fixture(root: &Path) -> Fixture {
                 format!("{:016x}\n", state >> 1)[8..].to_owned()
             })
             .collect();
-        stream.push_str(&format!(
-            "commit refs/heads/main\ncommitter Committer <committer@example.com> {date} +0000\ndata {}\n{message}\n",
-            message.len() + 1
-        ));
+        import.commit("main", None, date, &format!("filler {index}"));
         if index == 0 {
-            stream.push_str(&format!("from {start}\n"));
+            import.from(&shas["c2"]);
         }
-        stream.push_str(&format!(
-            "M 100644 inline history.txt\ndata {}\n{content}\n",
-            content.len()
-        ));
+        import.file("history.txt", content.as_bytes());
     }
-    git_stdin(&work, &["fast-import", "--quiet"], stream.as_bytes());
-    git(&work, &["reset", "-q", "--hard", "main"]);
-    shas.insert("fork", git(&work, &["rev-parse", "HEAD"]));
+    import.finish();
+    git(work, &["reset", "-q", "--hard", "main"]);
+    shas.insert("fork", git(work, &["rev-parse", "HEAD"]));
 
     write(
-        &work,
+        work,
         "Dockerfile",
         dockerfile("1.21", ", \"--base\"").as_bytes(),
     );
     shas.insert(
         "base",
-        commit(&work, "base edits the last line of Dockerfile"),
+        commit(work, "base edits the last line of Dockerfile"),
     );
     shas.insert("main", shas["base"].clone());
+}
 
-    git(&work, &["checkout", "-q", "-b", "pr1", &shas["fork"]]);
-    write(&work, ".ci-operator.yaml", CI_OPERATOR_122.as_bytes());
-    write(&work, "Dockerfile", dockerfile("1.22", "").as_bytes());
-    shas.insert("pr1", commit(&work, "Bump Go to 1.22"));
+/// `pr1`, `pr2` and `conflict` off `fork`; `old`'s own commit.
+fn pr_branches(work: &Path, shas: &mut BTreeMap<&'static str, String>) {
+    git(work, &["checkout", "-q", "-b", "pr1", &shas["fork"]]);
+    write(work, ".ci-operator.yaml", CI_OPERATOR_122.as_bytes());
+    write(work, "Dockerfile", dockerfile("1.22", "").as_bytes());
+    shas.insert("pr1", commit(work, "Bump Go to 1.22"));
 
-    git(&work, &["checkout", "-q", "-b", "pr2", &shas["fork"]]);
+    git(work, &["checkout", "-q", "-b", "pr2", &shas["fork"]]);
     write(
-        &work,
+        work,
         "images/extra/Dockerfile",
         b"FROM registry.ci.openshift.org/ocp/4.16:tools\n",
     );
     write(
-        &work,
+        work,
         "README.md",
         b"# example\n\nAn example repository.\n\nWith an extra image.\n",
     );
-    shas.insert("pr2", commit(&work, "Add an extra image"));
+    shas.insert("pr2", commit(work, "Add an extra image"));
 
-    git(&work, &["checkout", "-q", "-b", "conflict", &shas["fork"]]);
-    write(&work, ".ci-operator.yaml", CI_OPERATOR_123.as_bytes());
+    git(work, &["checkout", "-q", "-b", "conflict", &shas["fork"]]);
+    write(work, ".ci-operator.yaml", CI_OPERATOR_123.as_bytes());
     write(
-        &work,
+        work,
         "Dockerfile",
         dockerfile("1.21", ", \"--conflict\"").as_bytes(),
     );
-    shas.insert("conflict", commit(&work, "Conflicting change"));
+    shas.insert("conflict", commit(work, "Conflicting change"));
 
-    git(&work, &["checkout", "-q", "old"]);
+    git(work, &["checkout", "-q", "old"]);
     write(
-        &work,
+        work,
         "images/base/Dockerfile",
         b"FROM registry.ci.openshift.org/ocp/4.17:base\nRUN true\n",
     );
-    shas.insert("old", commit(&work, "An old PR"));
+    shas.insert("old", commit(work, "An old PR"));
+}
 
-    git(&work, &["checkout", "-q", "-b", "hostile", &shas["base"]]);
-    let link = |target: &str, path: &str| {
-        let path = work.join(path);
-        fs_err::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::os::unix::fs::symlink(target, path).expect("symlink");
-    };
+/// `hostile` off `base` (symlinks, a gitlink, a big file) and the unrelated `orphan`.
+fn hostile_and_orphan(work: &Path, shas: &mut BTreeMap<&'static str, String>) {
+    git(work, &["checkout", "-q", "-b", "hostile", &shas["base"]]);
     fs_err::remove_file(work.join(".ci-operator.yaml")).expect("rm");
-    link("/etc/passwd", ".ci-operator.yaml");
-    link("images", "images-link");
-    link("chain-2", "chain-1");
-    link("/etc/passwd", "chain-2");
-    link("../../../../../../../etc/passwd", "images/escape");
-    write(&work, "big.bin", &vec![b'x'; 2 * 1024 * 1024]);
-    git(&work, &["add", "-A"]);
-    let submodule = shas["c1"].clone();
-    git(
-        &work,
-        &[
-            "update-index",
-            "--add",
-            "--cacheinfo",
-            &format!("160000,{submodule},sub"),
-        ],
-    );
-    commit_staged(&work, "hostile content");
-    shas.insert("hostile", git(&work, &["rev-parse", "HEAD"]));
+    symlink(work, ".ci-operator.yaml", "/etc/passwd");
+    symlink(work, "images-link", "images");
+    symlink(work, "chain-1", "chain-2");
+    symlink(work, "chain-2", "/etc/passwd");
+    symlink(work, "images/escape", "../../../../../../../etc/passwd");
+    write(work, "big.bin", &vec![b'x'; 2 * 1024 * 1024]);
+    git(work, &["add", "-A"]);
+    stage_gitlink(work, "sub", &shas["c1"]);
+    commit_staged(work, "hostile content");
+    shas.insert("hostile", git(work, &["rev-parse", "HEAD"]));
 
-    git(&work, &["checkout", "-q", "--orphan", "orphan"]);
-    git(&work, &["rm", "-q", "-r", "-f", "--cached", "."]);
+    git(work, &["checkout", "-q", "--orphan", "orphan"]);
+    git(work, &["rm", "-q", "-r", "-f", "--cached", "."]);
     for entry in [
         "Dockerfile",
         "README.md",
@@ -324,35 +233,8 @@ fn build_fixture(root: &Path) -> Fixture {
         }
     }
     fs_err::remove_file(work.join(".ci-operator.yaml")).expect("rm");
-    write(&work, "unrelated.txt", b"nothing in common\n");
-    shas.insert("orphan", commit(&work, "orphan"));
-
-    git(&work, &["checkout", "-q", "-f", "main"]);
-    git(&work, &["clean", "-q", "-f", "-d"]);
-    // A dirty work tree: reading a commit must not see (or touch) it.
-    write(&work, ".ci-operator.yaml", b"dirty: true\n");
-
-    let bare = root.join("origin.git");
-    git(
-        root,
-        &[
-            "clone",
-            "-q",
-            "--bare",
-            "--no-local",
-            work.to_str().expect("utf-8"),
-            "origin.git",
-        ],
-    );
-    // What GitHub allows: fetching any reachable object by id, and partial clones.
-    git(&bare, &["config", "uploadpack.allowAnySHA1InWant", "true"]);
-    git(&bare, &["config", "uploadpack.allowFilter", "true"]);
-    Fixture {
-        root: root.to_owned(),
-        work,
-        bare,
-        shas,
-    }
+    write(work, "unrelated.txt", b"nothing in common\n");
+    shas.insert("orphan", commit(work, "orphan"));
 }
 
 /// Everything about a repository on disk that reading could change: every file and directory
@@ -400,21 +282,7 @@ pub(crate) fn unchanged<T>(check: impl FnOnce() -> T) -> T {
 /// The tree of Prow's clone: `base` checked out, each of `pulls` merged with
 /// `git merge --no-ff`, in a throwaway clone of the fixture.
 pub(crate) fn git_merged_tree(base: &str, pulls: &[&str]) -> String {
-    let fixture = fixture();
-    let dir = tempfile::tempdir().expect("tempdir");
-    git(
-        dir.path(),
-        &["clone", "-q", "--no-checkout", &fixture.file_url(), "clone"],
-    );
-    let clone = dir.path().join("clone");
-    git(&clone, &["checkout", "-q", "--detach", base]);
-    for pull in pulls {
-        git(
-            &clone,
-            &["merge", "-q", "--no-ff", "--no-stat", "-m", "merge", pull],
-        );
-    }
-    git(&clone, &["rev-parse", "HEAD^{tree}"])
+    merged_tree_like_prow(&fixture().file_url(), base, pulls)
 }
 
 /// A criss-cross history in a bare repository of its own: `main` and `pr` each merged the
@@ -424,8 +292,7 @@ pub(crate) fn git_merged_tree(base: &str, pulls: &[&str]) -> String {
 pub(crate) fn criss_cross() -> (tempfile::TempDir, PathBuf, String, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let work = dir.path().join("work");
-    fs_err::create_dir_all(&work).expect("mkdir");
-    git(&work, &["init", "-q"]);
+    init(&work);
     write(&work, "f", b"a\nb\nc\n");
     write(&work, "g", b"1\n");
     commit(&work, "B0");
@@ -449,42 +316,12 @@ pub(crate) fn criss_cross() -> (tempfile::TempDir, PathBuf, String, String) {
         commit(&work, &format!("filler {index}"));
     }
     let base = git(&work, &["rev-parse", "HEAD"]);
-    git(
-        dir.path(),
-        &[
-            "clone",
-            "-q",
-            "--bare",
-            "--no-local",
-            work.to_str().expect("utf-8"),
-            "origin.git",
-        ],
-    );
-    let bare = dir.path().join("origin.git");
+    let bare = clone_bare(&work, dir.path(), "origin.git");
     git(&bare, &["config", "uploadpack.allowAnySHA1InWant", "true"]);
     (dir, bare, base, pr)
 }
 
 /// [`git_merged_tree`] for any repository.
 pub(crate) fn git_merged_tree_in(repo: &Path, base: &str, pulls: &[&str]) -> String {
-    let dir = tempfile::tempdir().expect("tempdir");
-    git(
-        dir.path(),
-        &[
-            "clone",
-            "-q",
-            "--no-checkout",
-            &format!("file://{}", repo.display()),
-            "clone",
-        ],
-    );
-    let clone = dir.path().join("clone");
-    git(&clone, &["checkout", "-q", "--detach", base]);
-    for pull in pulls {
-        git(
-            &clone,
-            &["merge", "-q", "--no-ff", "--no-stat", "-m", "merge", pull],
-        );
-    }
-    git(&clone, &["rev-parse", "HEAD^{tree}"])
+    merged_tree_like_prow(&format!("file://{}", repo.display()), base, pulls)
 }

@@ -5,8 +5,9 @@ use std::path::Path;
 
 use insta::assert_snapshot;
 use repo_source::{ErrorKind, FetchOptions, Snapshot};
+use testkit::git::{git, write};
 
-use crate::repos::{CI_OPERATOR_121, CI_OPERATOR_122, fixture, git, state, unchanged, write};
+use crate::repos::{CI_OPERATOR_121, CI_OPERATOR_122, fixture, state, unchanged};
 use crate::{MIB, read, render_error};
 
 /// A clone of the fixture in `dir/clone`, made with `git clone` plus `extra` options.

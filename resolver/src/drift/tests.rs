@@ -31,11 +31,7 @@ fn reads_versions_from_tags() {
 }
 
 fn verdict(root: &str, implied: &str) -> String {
-    let parse = |s: &str| {
-        let (ns, rest) = s.split_once('/').unwrap();
-        let (name, tag) = rest.split_once(':').unwrap();
-        ImageStreamTagReference::new(ns, name, tag)
-    };
+    let parse = |s: &str| s.parse::<ImageStreamTag>().unwrap();
     let (verdict, differences, reason) = compare(&parse(root), &parse(implied));
     let mut out = verdict.to_string();
     for d in differences {

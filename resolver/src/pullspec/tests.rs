@@ -85,15 +85,37 @@ fn malformed_ci_references() {
     check("registry.ci.openshift.org/a/b/c:x", Err(form));
     check(
         "registry.ci.openshift.org/ocp/builder:",
-        Err(NotIst::Malformed(
-            "a tag is 1 to 128 letters, digits, `-`, `.` and `_`",
-        )),
+        Err(NotIst::Malformed(config_model::check_tag("").unwrap_err())),
     );
+}
+
+/// The members follow config-model's rules, the ones validation and the tagger use.
+#[test]
+fn members_follow_openshift_rules() {
+    let namespace_rule = NotIst::Malformed(config_model::check_namespace("").unwrap_err());
+    let name_rule = NotIst::Malformed(config_model::check_stream_name("").unwrap_err());
+    let tag_rule = NotIst::Malformed(config_model::check_tag("").unwrap_err());
     check(
         "registry.ci.openshift.org/OCP/builder:x",
-        Err(NotIst::Malformed(
-            "namespace and name are lowercase letters, digits, `-`, `.` and `_`",
-        )),
+        Err(namespace_rule.clone()),
+    );
+    check(
+        "registry.ci.openshift.org/ocp.prod/builder:x",
+        Err(namespace_rule.clone()),
+    );
+    check(
+        "registry.ci.openshift.org/ocp/Builder:x",
+        Err(name_rule.clone()),
+    );
+    check("registry.ci.openshift.org/ocp/build..er:x", Err(name_rule));
+    check("registry.ci.openshift.org/ocp/builder:.x", Err(tag_rule));
+    check(
+        "quay-proxy.ci.openshift.org/openshift/ci:Ocp_builder_x",
+        Err(namespace_rule),
+    );
+    check(
+        "registry.ci.openshift.org/ci/go_tools:a_b",
+        Ok("ci/go_tools:a_b"),
     );
 }
 
@@ -107,11 +129,11 @@ proptest! {
 
     #[test]
     fn ci_registry_round_trip(
-        ns in "[a-z0-9][a-z0-9-]{0,20}",
-        name in "[a-z0-9][a-z0-9._-]{0,20}",
+        ns in "[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?",
+        name in "[a-z0-9]{1,6}([._-][a-z0-9]{1,6}){0,3}",
         tag in "[A-Za-z0-9_][A-Za-z0-9_.-]{0,40}",
     ) {
-        let ist = ImageStreamTagReference::new(ns.clone(), name.clone(), tag.clone());
+        let ist = ImageStreamTag::new(ns.as_str(), name.as_str(), tag.as_str()).unwrap();
         for host in CI_REGISTRIES {
             let pullspec = format!("{host}/{ns}/{name}:{tag}");
             prop_assert_eq!(to_image_stream_tag(&pullspec), Ok(ist.clone()));
@@ -120,14 +142,29 @@ proptest! {
 
     #[test]
     fn qci_round_trip(
-        ns in "[a-z0-9][a-z0-9-]{0,20}",
-        name in "[a-z0-9][a-z0-9.-]{0,20}",
+        ns in "[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?",
+        name in "[a-z0-9]{1,6}([.-][a-z0-9]{1,6}){0,3}",
         tag in "[A-Za-z0-9_][A-Za-z0-9_.-]{0,40}",
     ) {
         let pullspec = format!("{QCI_PROXY}:{ns}_{name}_{tag}");
         prop_assert_eq!(
             to_image_stream_tag(&pullspec),
-            Ok(ImageStreamTagReference::new(ns, name, tag))
+            Ok(ImageStreamTag::new(ns, name, tag).unwrap())
         );
+    }
+
+    /// Whatever the mapping gives is valid by config-model's rules.
+    #[test]
+    fn mapped_references_are_checked(s in "[a-zA-Z0-9._/:-]{0,30}") {
+        for pullspec in [
+            format!("registry.ci.openshift.org/{s}"),
+            format!("quay-proxy.ci.openshift.org/openshift/ci:{s}"),
+        ] {
+            if let Ok(ist) = to_image_stream_tag(&pullspec) {
+                prop_assert!(config_model::check_namespace(ist.namespace()).is_ok());
+                prop_assert!(config_model::check_stream_name(ist.name()).is_ok());
+                prop_assert!(config_model::check_tag(ist.tag()).is_ok());
+            }
+        }
     }
 }

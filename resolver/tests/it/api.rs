@@ -86,6 +86,21 @@ fn in_repo_file_errors() {
 }
 
 #[test]
+fn in_repo_file_bad_members_say_where_and_which_field() {
+    let file = "build_root_image:\n  namespace: Open_Shift\n  name: release\n  tag: \"a b\"\n";
+    let error = resolve(FROM_REPO, &[(".ci-operator.yaml", file)]).unwrap_err();
+    let Error::InRepoFileInvalid { at, .. } = &error else {
+        panic!("not InRepoFileInvalid: {error:?}");
+    };
+    assert_eq!((at.line, at.column), (2, 14));
+    assert_snapshot!(chain(&error), @"error: build_root: `.ci-operator.yaml`:2:14 at abc123 (base main + PR #12): build_root_image.namespace: `Open_Shift` is not a valid namespace: a namespace is a DNS-1123 label (1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit); write the namespace that holds the image stream, such as `openshift` or `ocp` (and 1 more)");
+    // A file that is wrong in another way as well keeps the file's own summary.
+    let also_empty = "build_root_image:\n  namespace: Open_Shift\n  name: \"\"\n  tag: c\n";
+    let text = check(FROM_REPO, &[(".ci-operator.yaml", also_empty)]);
+    assert!(text.contains("is not a valid in-repo file"), "{text}");
+}
+
+#[test]
 fn by_convention_multi_stage() {
     let yaml = with_images("- dockerfile_path: Dockerfile\n  to: app\n");
     let dockerfile = multi_stage(BUILDER);
@@ -129,6 +144,10 @@ fn json_shape_is_the_cli_contract() {
     assert_eq!(
         json["image_stream_tag"],
         serde_json::json!({"namespace": "ocp", "name": "builder", "tag": "rhel-9-golang-1.24-openshift-4.20"})
+    );
+    assert_eq!(
+        serde_json::to_string(&roots[0].image_stream_tag).unwrap(),
+        r#"{"namespace":"ocp","name":"builder","tag":"rhel-9-golang-1.24-openshift-4.20"}"#
     );
     assert_eq!(json["source"]["revision"], "abc123 (base main + PR #12)");
     assert_eq!(json["source"]["images"][0]["line"], 1);

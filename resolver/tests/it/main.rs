@@ -2,6 +2,7 @@
 //! check and hostile input.
 
 mod api;
+mod build;
 mod corpus;
 mod corpus_files;
 mod drift;

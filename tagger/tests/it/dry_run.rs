@@ -11,7 +11,7 @@ fn dry_run_renders_stream_and_tag() {
 
 #[test]
 fn dry_run_keeps_numeric_looking_tags_as_strings() {
-    let mut request = TagRequest::new(NS, ImageStreamTagReference::new("ocp", "builder", "4.10"));
+    let mut request = TagRequest::new(NS, crate::ist("ocp", "builder", "4.10"));
     request.pipeline_tag = "root-openshift.ci-tools".to_owned();
     let yaml = tagger::dry_run(&request).unwrap();
     insta::assert_snapshot!(yaml);

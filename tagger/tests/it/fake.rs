@@ -238,7 +238,7 @@ fn usable_from_a_plain_thread() {
     write!(
         stream,
         "GET /apis/image.openshift.io/v1/namespaces/openshift/imagestreamtags/release:golang-1.22 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
-        fake_openshift::TOKEN
+        testkit::openshift::TOKEN
     )
     .unwrap();
     let mut answer = String::new();

@@ -1,6 +1,6 @@
 //! Injected faults: every one is survived within the deadline with exactly one tag.
 
-use fake_openshift::Fault;
+use testkit::openshift::Fault;
 
 use super::*;
 

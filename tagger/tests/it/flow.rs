@@ -325,7 +325,7 @@ async fn stale_build_cache_is_skipped_for_the_root() {
         tagged.choice,
         Choice::Root {
             skipped_cache: Some(SkippedCache {
-                cache: cache_request().build_cache.unwrap().reference(),
+                cache: cache_request().build_cache.unwrap().reference().unwrap(),
                 why: BuildCacheSkipped::Stale {
                     label: OTHER_DIGEST.to_owned()
                 }

@@ -4,20 +4,19 @@
 // clippy.toml exempts `#[test]` functions from `unwrap_used`, not the helpers of a test binary.
 #![allow(clippy::unwrap_used)]
 
-#[path = "../support/fake_openshift.rs"]
-mod fake_openshift;
-
+mod build;
 mod dry_run;
 mod errors;
 mod fake;
 mod faults;
 mod flow;
+mod missing;
 
 use std::time::Duration;
 
-use config_model::ImageStreamTagReference;
-use fake_openshift::FakeOpenShift;
+use config_model::ImageStreamTag;
 use tagger::{Options, TagRequest};
+use testkit::openshift::FakeOpenShift;
 
 /// The job namespace used throughout.
 const NS: &str = "ci-op-1234";
@@ -45,7 +44,7 @@ fn seeded() -> FakeOpenShift {
 
 /// A kube client for the fake, built as the CLI builds one, from a kubeconfig.
 async fn client(fake: &FakeOpenShift) -> kube::Client {
-    client_with_token(fake, fake_openshift::TOKEN).await
+    client_with_token(fake, testkit::openshift::TOKEN).await
 }
 
 async fn client_with_token(fake: &FakeOpenShift, token: &str) -> kube::Client {
@@ -55,8 +54,13 @@ async fn client_with_token(fake: &FakeOpenShift, token: &str) -> kube::Client {
     tagger::client_from(Some(&path)).await.unwrap()
 }
 
-fn root() -> ImageStreamTagReference {
-    ImageStreamTagReference::new("openshift", "release", "golang-1.22")
+fn root() -> ImageStreamTag {
+    ist("openshift", "release", "golang-1.22")
+}
+
+/// A checked imagestreamtag.
+fn ist(namespace: &str, name: &str, tag: &str) -> ImageStreamTag {
+    ImageStreamTag::new(namespace, name, tag).unwrap()
 }
 
 fn request() -> TagRequest {
@@ -71,12 +75,13 @@ fn options() -> Options {
         attempt_timeout: Duration::from_secs(5),
         min_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(50),
+        build_claim_grace: Duration::from_secs(5),
     }
 }
 
 /// The pull spec a pinned `pipeline:root` has in the fake.
 fn pinned_pull_spec(digest: &str) -> String {
-    format!("{}/{NS}/pipeline@{digest}", fake_openshift::REGISTRY)
+    format!("{}/{NS}/pipeline@{digest}", testkit::openshift::REGISTRY)
 }
 
 /// Checks the end state every successful run must leave: one spec tag `root` in `pipeline`,
