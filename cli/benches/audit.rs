@@ -1,9 +1,11 @@
 //! `cargo xtask bench audit`: `ci-operator audit` over 300 configs of 50 repositories served by
 //! a local HTTP git server, against `git` doing the same reads in the same run.
 //!
-//! The repositories (generated once under the target directory) have 1 000 files in 25
-//! directories and 150 commits of history on `main`, and five release branches forked along
-//! it; each branch holds `.ci-operator.yaml`, a `Dockerfile` and a `go.mod`. One config per
+//! The repositories (generated once under the target directory) have 3 000 files in 60
+//! directories and 600 commits of history on `main` (small next to real OpenShift repositories,
+//! which have thousands of commits and often tens of thousands of files), and five release
+//! branches forked along it; each branch holds `.ci-operator.yaml`, a `Dockerfile` and a
+//! `go.mod`. One config per
 //! branch reads its root from the repository. The baseline is what Prow's clone of each branch
 //! would cost: a blobless clone of the branch with a sparse checkout of the three files, run 8 at
 //! once (the audit's default `-j`). Bytes are what the server sent (response bodies).
@@ -28,14 +30,14 @@ use testkit::git::http::GitHttpServer;
 
 const REPOSITORIES: usize = 50;
 const RELEASES: usize = 5;
-const FILES: usize = 1_000;
-const DIRECTORIES: usize = 25;
+const FILES: usize = 3_000;
+const DIRECTORIES: usize = 60;
 const FILE_SIZE: usize = 512;
-const COMMITS: usize = 150;
+const COMMITS: usize = 600;
 const FILES_PER_COMMIT: usize = 4;
 const JOBS: usize = 8;
 /// Bump when the generator changes, so the cached tree is rebuilt.
-const GENERATION: &str = "v1";
+const GENERATION: &str = "v2";
 const DATE: u64 = 1_700_000_000;
 
 const CONFIG: &str =
@@ -61,6 +63,7 @@ fn main() {
     let verdicts = audit(&root, &template);
     let ours_seconds = started.elapsed().as_secs_f64();
     let ours_bytes = server.bytes_sent();
+    let ours_requests = server.requests();
     assert_eq!(verdicts, configs, "every config got a verdict");
 
     server.reset_counters();
@@ -68,11 +71,12 @@ fn main() {
     clone_like_prow(&template, &branches);
     let git_seconds = started.elapsed().as_secs_f64();
     let git_bytes = server.bytes_sent();
+    let git_requests = server.requests();
 
     let per_second = |seconds: f64| configs as f64 / seconds;
     let per_config = |bytes: u64| bytes as f64 / configs as f64;
     eprintln!(
-        "audit: {configs} configs over {REPOSITORIES} repositories in {ours_seconds:.2}s, {ours_bytes} bytes; git: {git_seconds:.2}s, {git_bytes} bytes"
+        "audit: {configs} configs over {REPOSITORIES} repositories in {ours_seconds:.2}s, {ours_bytes} bytes, {ours_requests} requests; git: {git_seconds:.2}s, {git_bytes} bytes, {git_requests} requests"
     );
     figure(
         &format!("audit of {configs} configs, {REPOSITORIES} repositories (-j {JOBS})"),
@@ -105,10 +109,22 @@ fn figure(name: &str, unit: &str, value: f64, baseline_name: &str, baseline: f64
     );
 }
 
-/// Runs the audit; returns how many verdicts it printed (all must be `ok`).
+/// Runs the audit; returns how many verdicts it printed (all must be `ok`). Under
+/// `/usr/bin/time` when there is one, to report the audit's own CPU time and memory on stderr
+/// (the server's work is not the audit's).
 fn audit(root: &Path, template: &str) -> usize {
     let scratch = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_ci-operator"))
+    let time = Path::new("/usr/bin/time");
+    let mut command = if time.exists() {
+        let mut command = Command::new(time);
+        command
+            .args(["-f", "audit process: %U s user, %S s system, %M KiB peak"])
+            .arg(env!("CARGO_BIN_EXE_ci-operator"));
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_ci-operator"))
+    };
+    let output = command
         .args(["audit", "-q", "-o", "json", "-j", &JOBS.to_string()])
         .arg(root.join("config"))
         .args(["--git-url-template", template])
@@ -122,6 +138,7 @@ fn audit(root: &Path, template: &str) -> usize {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+    eprint!("{}", String::from_utf8_lossy(&output.stderr));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     report["configs"].as_array().unwrap().len()
 }
@@ -288,7 +305,7 @@ fn history(bare: &Path, seed: usize) {
 }
 
 fn path_of(file: usize) -> String {
-    format!("pkg/dir-{:02}/file-{file:04}.go", file % DIRECTORIES)
+    format!("pkg/dir-{:02}/file-{file:05}.go", file % DIRECTORIES)
 }
 
 /// `.ci-operator.yaml`, `Dockerfile` and `go.mod` agreeing on Go `go`.

@@ -255,6 +255,16 @@ pub(crate) enum TagError {
         /// The tag not reached.
         pipeline_tag: String,
     },
+    /// `--root` is written NAMESPACE/NAME:TAG but a member breaks OpenShift's rules: a problem
+    /// in the input, like a bad `--namespace` (a text not of that form is a usage error).
+    #[error("--root `{text}` is not a valid imagestreamtag")]
+    InvalidRoot {
+        /// What was given.
+        text: String,
+        /// Which member breaks which rule.
+        #[source]
+        source: InvalidImageStreamTag,
+    },
 }
 
 /// A root built from `project_image` cannot be named, keyed or uploaded (exit 1; 3 when the

@@ -292,6 +292,7 @@ impl Classified for TagError {
     fn status(&self) -> ExitStatus {
         match self {
             TagError::Runtime(_) | TagError::DeadlinePassed { .. } => ExitStatus::Cluster,
+            TagError::InvalidRoot { .. } => ExitStatus::Input,
         }
     }
 }

@@ -129,9 +129,9 @@ const BUILD_ROOT_IMAGE: &str = "build_root_image";
 const INVALID: &str = "invalid .ci-operator.yaml";
 
 /// ci-tools' text, kept verbatim, for `build_root_image` without a complete imagestreamtag (a
-/// member missing or empty, or no member and no `from_dockerfile`). It names its field and
-/// says `invalid .ci-operator.yaml: ` itself, so its diagnostic has an empty path: every
-/// caller prints the established line as it is.
+/// member missing or empty, or no member and no `from_dockerfile`). Its diagnostic has the
+/// path `build_root_image` like every other; the one-line summary of a refused file prints the
+/// text alone, since it names its field and says `invalid .ci-operator.yaml: ` itself.
 const MEMBERS_NON_EMPTY: &str = "invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty";
 
 fn summary(diagnostics: &[Diagnostic]) -> String {

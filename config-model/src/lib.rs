@@ -53,6 +53,7 @@ pub mod in_repo;
 pub mod job_spec;
 pub mod parse;
 mod position;
+mod quote;
 mod schema;
 mod validate;
 

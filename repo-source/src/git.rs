@@ -137,16 +137,9 @@ impl Tree {
 
     pub(crate) fn read(&self, request: &ReadRequest<'_>) -> Result<Option<Vec<u8>>, Error> {
         let repo = self.thread_local();
-        let Some(found) = self.find(&repo, request)? else {
+        let Some(found) = self.find_object(&repo, request)? else {
             return Ok(None);
         };
-        let last = request.checked.components().len().saturating_sub(1);
-        if found.mode.is_link() {
-            return Err(request.symlink(last));
-        }
-        if found.mode.is_commit() {
-            return Err(request.submodule(last));
-        }
         if found.mode.is_tree() {
             return Err(request.directory());
         }
@@ -170,16 +163,9 @@ impl Tree {
         request: &ReadRequest<'_>,
     ) -> Result<Option<Vec<TreeEntry>>, Error> {
         let repo = self.thread_local();
-        let Some(found) = self.find(&repo, request)? else {
+        let Some(found) = self.find_object(&repo, request)? else {
             return Ok(None);
         };
-        let last = request.checked.components().len().saturating_sub(1);
-        if found.mode.is_link() {
-            return Err(request.symlink(last));
-        }
-        if found.mode.is_commit() {
-            return Err(request.submodule(last));
-        }
         if !found.mode.is_tree() {
             return Err(request.not_a_directory());
         }
@@ -223,12 +209,7 @@ impl Tree {
             let Some(found) = self.child(repo, tree_id, name, request)? else {
                 return Ok(None);
             };
-            if found.mode.is_link() {
-                return Err(request.symlink(index));
-            }
-            if found.mode.is_commit() {
-                return Err(request.submodule(index));
-            }
+            found.refuse_link(request, index)?;
             if !found.mode.is_tree() {
                 // A file where a directory is expected: there is no such path.
                 return Ok(None);
@@ -236,6 +217,21 @@ impl Tree {
             tree_id = found.id;
         }
         self.child(repo, tree_id, last, request)
+    }
+
+    /// What the request's path names, as [`Tree::find`], refusing a symlink or a submodule at
+    /// the path itself too: the object a read or a listing goes on to open.
+    fn find_object(
+        &self,
+        repo: &gix::Repository,
+        request: &ReadRequest<'_>,
+    ) -> Result<Option<Found>, Error> {
+        let Some(found) = self.find(repo, request)? else {
+            return Ok(None);
+        };
+        let last = request.checked.components().len().saturating_sub(1);
+        found.refuse_link(request, last)?;
+        Ok(Some(found))
     }
 
     /// The entry `name` of the tree `tree_id`, fetching that tree if it is not here.
@@ -343,6 +339,20 @@ impl Tree {
 struct Found {
     mode: EntryMode,
     id: ObjectId,
+}
+
+impl Found {
+    /// Refuses a symlink or a submodule at component `index` of the request's path: reads
+    /// never follow either.
+    fn refuse_link(&self, request: &ReadRequest<'_>, index: usize) -> Result<(), Error> {
+        if self.mode.is_link() {
+            return Err(request.symlink(index));
+        }
+        if self.mode.is_commit() {
+            return Err(request.submodule(index));
+        }
+        Ok(())
+    }
 }
 
 /// The [`TreeEntry`] of `found`, named `name`; a blob's size comes from its header when the

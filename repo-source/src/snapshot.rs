@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::Path;
 
 use crate::entry::TreeEntry;
-use crate::error::Error;
+use crate::error::{Error, UnsafePathReason};
 use crate::path::RepoPath;
 use crate::read::ReadRequest;
 use crate::remote::{self, FetchOptions, FetchSpec, Location};
@@ -182,20 +182,16 @@ impl Snapshot {
     /// path, a `.git` component; a symlink anywhere on the way; a submodule; a directory; a file
     /// over `max_bytes` (checked from the object header or the file's metadata, before reading).
     pub fn read(&self, path: &str, max_bytes: u64) -> Result<Option<Vec<u8>>, Error> {
-        let checked = RepoPath::parse(path).map_err(|reason| Error::UnsafePath {
-            path: path.to_owned(),
-            reason,
-        })?;
-        let request = ReadRequest {
-            path,
-            checked: &checked,
-            max_bytes,
-            revision: &self.revision,
+        let read_on_disk = |tree: &disk_tree::DiskTree, request: &ReadRequest<'_>| {
+            disk::read(tree.root(), request)
         };
-        match &self.source {
-            Source::Disk(tree) => disk::read(tree.root(), &request),
-            Source::Git(tree) => tree.read(&request),
-        }
+        self.ask(
+            path,
+            RepoPath::parse(path),
+            max_bytes,
+            read_on_disk,
+            git::Tree::read,
+        )
     }
 
     /// What `path` is (relative to the repository root, `/`-separated; `""` is the root, a
@@ -209,15 +205,14 @@ impl Snapshot {
     /// every file under it hashed (see [`TreeEntry`]); an empty directory, which git does not
     /// record, is `None`, and a special file (a FIFO, a socket) is refused.
     pub fn entry(&self, path: &str) -> Result<Option<TreeEntry>, Error> {
-        let checked = RepoPath::parse_or_root(path).map_err(|reason| Error::UnsafePath {
-            path: path.to_owned(),
-            reason,
-        })?;
-        let request = self.lookup(path, &checked);
-        match &self.source {
-            Source::Disk(tree) => tree.entry(&request),
-            Source::Git(tree) => tree.entry(&request),
-        }
+        let checked = RepoPath::parse_or_root(path);
+        self.ask(
+            path,
+            checked,
+            u64::MAX,
+            disk_tree::DiskTree::entry,
+            git::Tree::entry,
+        )
     }
 
     /// The entries of the directory at `path` (`""` is the root), one level, sorted by name;
@@ -228,24 +223,39 @@ impl Snapshot {
     /// above it it lacks), one round each, and nothing else: the entries' ids come from the
     /// tree itself.
     pub fn list_dir(&self, path: &str) -> Result<Option<Vec<TreeEntry>>, Error> {
-        let checked = RepoPath::parse_or_root(path).map_err(|reason| Error::UnsafePath {
+        let checked = RepoPath::parse_or_root(path);
+        self.ask(
+            path,
+            checked,
+            u64::MAX,
+            disk_tree::DiskTree::list_dir,
+            git::Tree::list_dir,
+        )
+    }
+
+    /// Asks the source about `path`, once it is `checked` (a refusal names `path`), reading at
+    /// most `max_bytes` of a file.
+    fn ask<'p, T>(
+        &self,
+        path: &'p str,
+        checked: Result<RepoPath<'p>, UnsafePathReason>,
+        max_bytes: u64,
+        on_disk: impl FnOnce(&disk_tree::DiskTree, &ReadRequest<'_>) -> Result<T, Error>,
+        in_git: impl FnOnce(&git::Tree, &ReadRequest<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let checked = checked.map_err(|reason| Error::UnsafePath {
             path: path.to_owned(),
             reason,
         })?;
-        let request = self.lookup(path, &checked);
-        match &self.source {
-            Source::Disk(tree) => tree.list_dir(&request),
-            Source::Git(tree) => tree.list_dir(&request),
-        }
-    }
-
-    /// The request of a look-up or listing, which reads no file.
-    fn lookup<'a>(&'a self, path: &'a str, checked: &'a RepoPath<'a>) -> ReadRequest<'a> {
-        ReadRequest {
+        let request = ReadRequest {
             path,
-            checked,
-            max_bytes: u64::MAX,
+            checked: &checked,
+            max_bytes,
             revision: &self.revision,
+        };
+        match &self.source {
+            Source::Disk(tree) => on_disk(tree, &request),
+            Source::Git(tree) => in_git(tree, &request),
         }
     }
 }

@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 pub use archive::{ArchiveError, ArchiveSummary, MAX_ARCHIVE_BYTES};
 pub use ignore::IgnorePatternError;
 pub use key::BuildKey;
+pub use paths::go_clean;
 pub use plan::{
     BaseImage, BuildDockerfile, BuildInput, MissingDigest, MissingSource, PlanError, RemoteSource,
     RootBuildError, RootBuildPlan,

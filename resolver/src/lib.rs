@@ -79,7 +79,7 @@ pub use base::{ImageBase, StageBase};
 pub use build::{
     ArchiveError, ArchiveSummary, BaseImage, BuildDockerfile, BuildInput, BuildKey,
     IgnorePatternError, MAX_ARCHIVE_BYTES, MissingDigest, MissingSource, PlanError, RemoteSource,
-    RootBuildError, RootBuildPlan, RootBuildRequest, plan_root_build,
+    RootBuildError, RootBuildPlan, RootBuildRequest, go_clean, plan_root_build,
 };
 pub use dockerfile::{Dockerfile, GlobalArg, Location, Stage, SyntaxError};
 pub use drift::{DriftReport, ImageDrift, Verdict, VersionDifference, check_drift};

@@ -25,11 +25,12 @@ pub use configured_image_stream_tag::ConfiguredImageStreamTag;
 pub use context::{Context, RepoFilesProvider, Repositories, Strategy};
 pub use from_repository::FromRepository;
 pub use in_repo_file::InRepoFile;
-pub use project_image::{ProjectImage, root_build_plan};
+pub use project_image::ProjectImage;
 pub use promotion_dockerfile::PromotionDockerfile;
 
+use crate::build::{RootBuildError, RootBuildPlan};
 use crate::error::Error;
-use crate::root::ResolvedRoot;
+use crate::root::{ResolvedRoot, StrategyKind};
 
 /// The strategy a build root's config asks for.
 pub fn strategy_for(build_root: &BuildRoot) -> Option<Box<dyn Strategy>> {
@@ -60,6 +61,28 @@ pub fn resolve(
         });
     };
     strategy.resolve(&context).map(Some)
+}
+
+/// The plan of the root build of `build_root` (`key` `None`) or `build_roots[key]`; `Ok(None)`
+/// when the config has no such root or [`strategy_for`] does not build it from a Dockerfile
+/// (`project_image`).
+///
+/// # Errors
+///
+/// As [`ProjectImage::root_build_plan`].
+pub fn root_build_plan(
+    config: &ValidConfig,
+    key: Option<&str>,
+    repos: &dyn RepoFilesProvider,
+) -> Result<Option<RootBuildPlan>, RootBuildError> {
+    let Some(context) = Context::new(config, key, repos) else {
+        return Ok(None);
+    };
+    let chosen = strategy_for(&context.build_root().value);
+    if chosen.is_none_or(|strategy| strategy.kind() != StrategyKind::ProjectImage) {
+        return Ok(None);
+    }
+    ProjectImage.root_build_plan(&context).map(Some)
 }
 
 /// Resolves every build root of the config, `build_root` first, then `build_roots` by key;

@@ -12,7 +12,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBuilder};
+use kube::api::{GetParams, PostParams};
 use kube::client::Body;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
@@ -132,6 +134,26 @@ pub(crate) enum Answer<T> {
     Failed(ApiStatus),
 }
 
+impl<T> Answer<T> {
+    /// The object, or the error for the status.
+    pub(crate) fn into_result(self, target: Target<'_>) -> Result<T, Error> {
+        match self {
+            Answer::Ok(object) => Ok(object),
+            Answer::Failed(status) => Err(target.error(status)),
+        }
+    }
+
+    /// The answer to a write: `true` when it took effect, `false` on 409 (the object exists,
+    /// or another writer updated it first), the error for any other status.
+    pub(crate) fn written(self, target: Target<'_>) -> Result<bool, Error> {
+        match self {
+            Answer::Ok(_) => Ok(true),
+            Answer::Failed(status) if status.code == 409 => Ok(false),
+            Answer::Failed(status) => Err(target.error(status)),
+        }
+    }
+}
+
 /// One attempt's outcome: a final answer, or a failure worth another attempt.
 pub(crate) enum Once<T> {
     Answer(Answer<T>),
@@ -221,6 +243,29 @@ impl<'a> Cluster<'a> {
         build: BuildRequest<'_>,
     ) -> Result<Answer<T>, Error> {
         self.send_decoded(target, build, &decode_json::<T>).await
+    }
+
+    /// GET the object `target.name` of kind `K` in `target.namespace`.
+    pub(crate) async fn get<K>(&self, target: Target<'_>) -> Result<Answer<K>, Error>
+    where
+        K: kube::Resource<DynamicType = ()> + DeserializeOwned,
+    {
+        let path = K::url_path(&(), Some(target.namespace));
+        let build =
+            || kube::core::Request::new(path.as_str()).get(target.name, &GetParams::default());
+        self.send::<K>(target, &build).await
+    }
+
+    /// POST `object` into its collection in `target.namespace`.
+    pub(crate) async fn create<K>(&self, target: Target<'_>, object: &K) -> Result<Answer<K>, Error>
+    where
+        K: kube::Resource<DynamicType = ()> + Serialize + DeserializeOwned,
+    {
+        let body = to_json(object, target)?;
+        let path = K::url_path(&(), Some(target.namespace));
+        let build =
+            || kube::core::Request::new(path.as_str()).create(&PostParams::default(), body.clone());
+        self.send::<K>(target, &build).await
     }
 
     /// [`Cluster::send`] for an answer that is plain text (a build log).
@@ -362,6 +407,13 @@ impl<'a> Cluster<'a> {
         }
         Ok(Once::Answer(Answer::Failed(status)))
     }
+}
+
+/// The body of a request that writes `object`.
+pub(crate) fn to_json<T: Serialize>(object: &T, target: Target<'_>) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(object).map_err(|err| {
+        target.unexpected("the object cannot be written as JSON".to_owned(), Some(err))
+    })
 }
 
 /// How an attempt reads a successful answer's body.

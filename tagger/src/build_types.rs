@@ -2,15 +2,17 @@
 //!
 //! Only the fields a root build writes or reads are modelled (binary source, Docker strategy,
 //! image inputs, output, phase and output digest); serde ignores the rest of what the server
-//! sends. As in [`crate::types`], each type serializes its own `apiVersion` and `kind`, and the
-//! `kube::Resource` impls are written by hand.
+//! sends. As in [`crate::types`], each type serializes its own `apiVersion` and `kind`, the
+//! `kube::Resource` impls are written by hand ([`crate::resource`]), and an image is referred to
+//! by [`ObjectReference`].
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use k8s_openapi::NamespaceResourceScope;
 use kube::core::ObjectMeta;
 use serde::{Deserialize, Serialize};
+
+use crate::resource::openshift_resource;
+use crate::types::ObjectReference;
 
 /// The API group and version of the build resources.
 pub const BUILD_API_VERSION: &str = "build.openshift.io/v1";
@@ -21,36 +23,13 @@ pub const BUILD_CONFIG_LABEL: &str = "openshift.io/build-config.name";
 /// The annotation OpenShift puts on every Build: its number within the BuildConfig.
 pub const BUILD_NUMBER_ANNOTATION: &str = "openshift.io/build.number";
 
-macro_rules! openshift_build_resource {
-    ($type:ident, $kind:literal, $plural:literal) => {
-        impl kube::Resource for $type {
-            type DynamicType = ();
-            type Scope = NamespaceResourceScope;
-
-            fn kind(_: &()) -> Cow<'_, str> {
-                Cow::Borrowed($kind)
-            }
-            fn group(_: &()) -> Cow<'_, str> {
-                Cow::Borrowed("build.openshift.io")
-            }
-            fn version(_: &()) -> Cow<'_, str> {
-                Cow::Borrowed("v1")
-            }
-            fn plural(_: &()) -> Cow<'_, str> {
-                Cow::Borrowed($plural)
-            }
-            fn meta(&self) -> &ObjectMeta {
-                &self.metadata
-            }
-            fn meta_mut(&mut self) -> &mut ObjectMeta {
-                &mut self.metadata
-            }
-        }
-    };
-}
-
-openshift_build_resource!(BuildConfig, "BuildConfig", "buildconfigs");
-openshift_build_resource!(Build, "Build", "builds");
+openshift_resource!(
+    BuildConfig,
+    "build.openshift.io",
+    "BuildConfig",
+    "buildconfigs"
+);
+openshift_resource!(Build, "build.openshift.io", "Build", "builds");
 
 fn api_version() -> String {
     BUILD_API_VERSION.to_owned()
@@ -159,24 +138,10 @@ pub struct BinaryBuildSource {
 pub struct ImageSource {
     /// The image: an `ImageStreamTag` with its namespace.
     #[serde(default)]
-    pub from: BuildObjectReference,
+    pub from: ObjectReference,
     /// The `FROM` names this image replaces.
     #[serde(rename = "as", default, skip_serializing_if = "Vec::is_empty")]
     pub as_: Vec<String>,
-}
-
-/// A reference to an image (`ImageStreamTag`, `ImageStreamImage` or `DockerImage`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BuildObjectReference {
-    /// `ImageStreamTag`.
-    #[serde(default)]
-    pub kind: String,
-    /// The namespace; absent means the build's own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    /// `<stream>:<tag>`.
-    #[serde(default)]
-    pub name: String,
 }
 
 /// `spec.strategy`.
@@ -219,7 +184,7 @@ pub struct BuildArg {
 pub struct BuildOutput {
     /// The `ImageStreamTag` the image is pushed to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<BuildObjectReference>,
+    pub to: Option<ObjectReference>,
 }
 
 /// One run of a BuildConfig.

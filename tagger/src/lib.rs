@@ -49,6 +49,7 @@ mod dry_run;
 mod error;
 mod missing_tag;
 mod pin;
+mod resource;
 mod tag;
 pub mod types;
 

@@ -10,7 +10,7 @@
 //! imagestreamtags, and polling survives dropped connections without a watcher restart).
 
 use kube::Resource;
-use kube::api::{GetParams, Patch, PatchParams, PostParams};
+use kube::api::{Patch, PatchParams};
 use tokio::time::Instant;
 
 use crate::Outcome;
@@ -80,10 +80,6 @@ pub(crate) enum Lookup {
     Missing(Error),
 }
 
-fn istag_path(namespace: &str) -> String {
-    ImageStreamTag::url_path(&(), Some(namespace))
-}
-
 fn stream_path(namespace: &str) -> String {
     ImageStream::url_path(&(), Some(namespace))
 }
@@ -97,9 +93,7 @@ impl Cluster<'_> {
             namespace,
             name,
         };
-        let path = istag_path(namespace);
-        let build = || kube::core::Request::new(path.as_str()).get(name, &GetParams::default());
-        match self.send::<ImageStreamTag>(target, &build).await? {
+        match self.get::<ImageStreamTag>(target).await? {
             Answer::Ok(istag) => Ok(Lookup::Found(Box::new(istag))),
             Answer::Failed(status) if status.code == 404 => {
                 Ok(Lookup::Missing(target.error(status)))
@@ -155,16 +149,7 @@ impl Cluster<'_> {
             namespace,
             name,
         };
-        let body = serde_json::to_vec(stream)
-            .expect("an ImageStream serializes: it holds only strings, bools and maps");
-        let path = stream_path(namespace);
-        let build =
-            || kube::core::Request::new(path.as_str()).create(&PostParams::default(), body.clone());
-        match self.send::<ImageStream>(target, &build).await? {
-            Answer::Ok(_) => Ok(true),
-            Answer::Failed(status) if status.code == 409 => Ok(false),
-            Answer::Failed(status) => Err(target.error(status)),
-        }
+        self.create(target, stream).await?.written(target)
     }
 
     /// PATCH `lookupPolicy.local: true` into the `pipeline` stream.
@@ -184,10 +169,8 @@ impl Cluster<'_> {
                 &Patch::Merge(&patch),
             )
         };
-        match self.send::<ImageStream>(target, &build).await? {
-            Answer::Ok(_) => Ok(()),
-            Answer::Failed(status) => Err(target.error(status)),
-        }
+        let patched = self.send::<ImageStream>(target, &build).await?;
+        patched.into_result(target).map(drop)
     }
 
     /// POST the pipeline tag; on AlreadyExists, read the existing one back.
@@ -203,12 +186,7 @@ impl Cluster<'_> {
             namespace,
             name,
         };
-        let body = serde_json::to_vec(istag)
-            .expect("an ImageStreamTag serializes: it holds only strings, bools and maps");
-        let path = istag_path(namespace);
-        let build =
-            || kube::core::Request::new(path.as_str()).create(&PostParams::default(), body.clone());
-        match self.send::<ImageStreamTag>(target, &build).await? {
+        match self.create(target, istag).await? {
             Answer::Ok(created) => Ok((created, Outcome::Created)),
             Answer::Failed(status) if status.code == 409 => {
                 tracing::debug!(tag = name, "pipeline tag already exists, reading it back");
@@ -237,14 +215,11 @@ impl Cluster<'_> {
             namespace,
             name: PIPELINE_STREAM,
         };
-        let path = stream_path(namespace);
-        let build =
-            || kube::core::Request::new(path.as_str()).get(PIPELINE_STREAM, &GetParams::default());
         let mut backoff = self.backoff();
         let mut polls = 0u32;
         loop {
             polls += 1;
-            let stream = match self.send::<ImageStream>(target, &build).await {
+            let stream = match self.get::<ImageStream>(target).await {
                 Ok(Answer::Ok(stream)) => stream,
                 Ok(Answer::Failed(status)) => return Err(target.error(status)),
                 // The deadline came while polling: the tag was not resolved by then, whether or

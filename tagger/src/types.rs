@@ -3,50 +3,36 @@
 //! Only the fields the tagger reads or writes are modelled; serde ignores the rest of what the
 //! server sends. Each type serializes its own `apiVersion` and `kind`, because a real apiserver
 //! may refuse a body without them (k8s-openapi types do the same). The `kube::Resource` impls
-//! are written by hand: `#[derive(CustomResource)]` assumes a spec/status shape that
-//! `ImageStreamTag` does not have.
+//! are written by hand ([`crate::resource`]).
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use k8s_openapi::NamespaceResourceScope;
 use kube::core::ObjectMeta;
 use serde::{Deserialize, Serialize};
+
+use crate::resource::openshift_resource;
 
 /// The API group and version of every OpenShift image resource.
 pub const API_VERSION: &str = "image.openshift.io/v1";
 
-macro_rules! openshift_image_resource {
-    ($type:ident, $kind:literal, $plural:literal) => {
-        impl kube::Resource for $type {
-            type DynamicType = ();
-            type Scope = NamespaceResourceScope;
-
-            fn kind(_: &()) -> Cow<'_, str> {
-                Cow::Borrowed($kind)
-            }
-            fn group(_: &()) -> Cow<'_, str> {
-                Cow::Borrowed("image.openshift.io")
-            }
-            fn version(_: &()) -> Cow<'_, str> {
-                Cow::Borrowed("v1")
-            }
-            fn plural(_: &()) -> Cow<'_, str> {
-                Cow::Borrowed($plural)
-            }
-            fn meta(&self) -> &ObjectMeta {
-                &self.metadata
-            }
-            fn meta_mut(&mut self) -> &mut ObjectMeta {
-                &mut self.metadata
-            }
-        }
-    };
-}
-
-openshift_image_resource!(ImageStream, "ImageStream", "imagestreams");
-openshift_image_resource!(ImageStreamTag, "ImageStreamTag", "imagestreamtags");
-openshift_image_resource!(ImageStreamImage, "ImageStreamImage", "imagestreamimages");
+openshift_resource!(
+    ImageStream,
+    "image.openshift.io",
+    "ImageStream",
+    "imagestreams"
+);
+openshift_resource!(
+    ImageStreamTag,
+    "image.openshift.io",
+    "ImageStreamTag",
+    "imagestreamtags"
+);
+openshift_resource!(
+    ImageStreamImage,
+    "image.openshift.io",
+    "ImageStreamImage",
+    "imagestreamimages"
+);
 
 fn api_version() -> String {
     API_VERSION.to_owned()
@@ -145,13 +131,14 @@ pub struct TagReference {
     pub reference_policy: Option<TagReferencePolicy>,
 }
 
-/// The source of a tag (`kind` is `ImageStreamImage`, `ImageStreamTag` or `DockerImage`).
+/// A reference to an image (`kind` is `ImageStreamImage`, `ImageStreamTag` or `DockerImage`):
+/// the source of a tag, a build's input or output.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObjectReference {
     /// `ImageStreamImage`, `ImageStreamTag` or `DockerImage`.
     #[serde(default)]
     pub kind: String,
-    /// The source namespace; absent means the stream's own namespace.
+    /// The source namespace; absent means the namespace of the object that refers to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// `<stream>@<digest>`, `<stream>:<tag>` or a pull spec.

@@ -3,10 +3,8 @@
 //! Each distinct root is read once (`GET imagestreamtags/<name>:<tag>`), however many configs
 //! name it, several at once. Only reads: the audit never writes to a cluster.
 //!
-//! SEAM(missing-tag explanation): a 404 is reported as plain "not found" here. The tagger is
-//! getting a function that, on that 404, reads the ImageStream once and names the nearest
-//! existing tags (or says the stream itself is missing, or quotes the import condition);
-//! [`explain_missing`] is the one place to call it from.
+//! A missing tag explains itself through the tagger (the nearest existing tags, a missing
+//! stream, or the import condition of a tag without an image), as it does for `run`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -14,7 +12,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use config_model::ImageStreamTag;
-use tagger::types;
 
 use super::text::chain;
 
@@ -43,9 +40,14 @@ pub(crate) async fn lookup_all(
     for root in roots {
         let client = client.clone();
         let permits = permits.clone();
+        let options = tagger::Options {
+            timeout,
+            ..tagger::Options::default()
+        };
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
-            let lookup = match tokio::time::timeout(timeout, lookup(&client, &root)).await {
+            let lookup = match tokio::time::timeout(timeout, lookup(&client, &root, &options)).await
+            {
                 Ok(lookup) => lookup,
                 Err(_) => Lookup::Failed(format!(
                     "reading imagestreamtag `{root}` took longer than {}s",
@@ -64,28 +66,16 @@ pub(crate) async fn lookup_all(
     Ok(found)
 }
 
-async fn lookup(client: &kube::Client, root: &ImageStreamTag) -> Lookup {
-    let api: kube::Api<types::ImageStreamTag> =
-        kube::Api::namespaced(client.clone(), root.namespace());
-    match api
-        .get_opt(&format!("{}:{}", root.name(), root.tag()))
-        .await
-    {
-        Ok(Some(_)) => Lookup::Exists,
-        Ok(None) => Lookup::Missing(explain_missing(root)),
+async fn lookup(client: &kube::Client, root: &ImageStreamTag, options: &tagger::Options) -> Lookup {
+    // The tagger's digest read is the one a job's `run` makes; on a 404, or a tag without an
+    // image, it reads the ImageStream once and names the nearest tags, or says the stream is
+    // missing, or quotes the import condition.
+    match tagger::image_digests(client, std::slice::from_ref(root), options).await {
+        Ok(_) => Lookup::Exists,
+        Err(tagger::Error::TagMissing(missing)) => Lookup::Missing(missing.to_string()),
         Err(error) => Lookup::Failed(format!(
             "could not read imagestreamtag `{root}`: {}",
             chain(&error)
         )),
     }
-}
-
-/// Why `root` is missing, for the `tag-missing` verdict (see the module's SEAM note).
-fn explain_missing(root: &ImageStreamTag) -> String {
-    format!(
-        "imagestreamtag `{}:{}` not found in namespace `{}`",
-        root.name(),
-        root.tag(),
-        root.namespace()
-    )
 }

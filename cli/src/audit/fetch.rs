@@ -38,9 +38,11 @@ pub(crate) enum Answer {
     Candidate(Switch),
 }
 
-/// One target's outcome: its commit (when fetched) and each job's answer.
+/// One target's outcome: where it was fetched from, its commit (when fetched) and each job's
+/// answer.
 #[derive(Debug)]
 pub(crate) struct Fetched {
+    pub(crate) url: String,
     pub(crate) revision: Option<String>,
     pub(crate) answers: Vec<(Job, Answer)>,
 }
@@ -61,12 +63,14 @@ pub(crate) async fn fetch_all(
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
             let jobs = target.jobs.clone();
+            let url = target.url.clone();
             let worker =
                 tokio::task::spawn_blocking(move || fetch_one(&target, &configs, &settings));
             let fetched = match worker.await {
                 Ok(fetched) => fetched,
                 // A panic in one target's fetch is that target's failure alone.
                 Err(error) => unreachable_all(
+                    url,
                     jobs,
                     &format!("the audit of this repository failed: {error}"),
                 ),
@@ -97,7 +101,7 @@ fn fetch_one(target: &Target, configs: &[ConfigFile], settings: &FetchSettings) 
     {
         Ok(snapshot) => snapshot,
         Err(error) => {
-            return unreachable_all(target.jobs.clone(), &chain(&error));
+            return unreachable_all(target.url.clone(), target.jobs.clone(), &chain(&error));
         }
     };
     let revision = snapshot.revision().commit().map(str::to_owned);
@@ -116,11 +120,15 @@ fn fetch_one(target: &Target, configs: &[ConfigFile], settings: &FetchSettings) 
         };
         answers.push((job.clone(), answer));
     }
-    Fetched { revision, answers }
+    Fetched {
+        url: target.url.clone(),
+        revision,
+        answers,
+    }
 }
 
 /// Every job of a target that could not be fetched.
-fn unreachable_all(jobs: Vec<Job>, reason: &str) -> Fetched {
+fn unreachable_all(url: String, jobs: Vec<Job>, reason: &str) -> Fetched {
     let answers = jobs
         .into_iter()
         .map(|job| {
@@ -138,6 +146,7 @@ fn unreachable_all(jobs: Vec<Job>, reason: &str) -> Fetched {
         })
         .collect();
     Fetched {
+        url,
         revision: None,
         answers,
     }

@@ -5,10 +5,8 @@
 //! wins. Reads go through the resolver's [`RepoFiles`], so a read that fails because the
 //! repository went away (or the deadline passed) is `unreachable` too.
 
-use config_model::{IN_REPO_FILE_NAME, ValidConfig};
+use config_model::{IN_REPO_FILE_NAME, ImageStreamTag, ValidConfig};
 use resolver::{FileErrorKind, GO_MOD_FILE, MAX_IN_REPO_FILE_BYTES, RepoFiles, StrategyKind};
-
-use config_model::ImageStreamTag;
 
 use super::report::Verdict;
 use super::text::chain;
@@ -86,6 +84,8 @@ fn judge_root(config: &ValidConfig, key: Option<&str>, files: &dyn RepoFiles) ->
         judgement.root_at = Some((origin_file(&root), origin_line));
         judgement
     };
+    // `check`'s drift compares with the tested repository's promoted images; a `build_roots`
+    // repository's images are not promoted by this config.
     if root.strategy == StrategyKind::InRepoFile
         && key.is_none()
         && let Some(judgement) = drift(config, files, &found)
@@ -176,7 +176,14 @@ fn resolve_failure(error: &resolver::Error) -> Judgement {
                 (None, None) => judgement,
             }
         }
-        _ => Judgement::new(Verdict::Unresolved, reason),
+        // The config's own problems: validation refuses such a config before this runs.
+        Error::InvalidImageStreamTag { .. } | Error::NoBuildRoot { .. } => {
+            Judgement::new(Verdict::Invalid, reason)
+        }
+        Error::Refused { .. }
+        | Error::NoRepository { .. }
+        | Error::ProjectImage { .. }
+        | Error::NoInRepoRoot { .. } => Judgement::new(Verdict::Unresolved, reason),
     }
 }
 

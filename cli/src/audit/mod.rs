@@ -57,7 +57,6 @@ pub(crate) fn run(args: &AuditArgs, format: OutputFormat) -> Result<ExitStatus, 
         scratch_parent: crate::interrupt::scratch_dir(),
     };
     let progress = progress_bar(plan.targets.len());
-    let urls: Vec<String> = plan.targets.iter().map(|t| t.url.clone()).collect();
     let fetched = runtime.block_on(fetch::fetch_all(
         plan.targets,
         configs.clone(),
@@ -65,7 +64,7 @@ pub(crate) fn run(args: &AuditArgs, format: OutputFormat) -> Result<ExitStatus, 
         || progress.inc(1),
     ));
     progress.finish_and_clear();
-    let (mut findings, candidates) = collect(fetched, &urls);
+    let (mut findings, candidates) = collect(fetched);
     for (subject, verdict, reason, line) in plan.decided {
         let file = Some(subject.config.clone());
         findings.push(Finding {
@@ -122,13 +121,13 @@ fn failing(verdict: FailOn) -> Verdict {
 }
 
 /// The findings and candidates of every target, with the repository and revision read.
-fn collect(fetched: Vec<Fetched>, urls: &[String]) -> (Vec<Finding>, Vec<Candidate>) {
+fn collect(fetched: Vec<Fetched>) -> (Vec<Finding>, Vec<Candidate>) {
     let mut findings = Vec::new();
     let mut candidates = Vec::new();
-    for (fetched, url) in fetched.into_iter().zip(urls) {
+    for fetched in fetched {
         for (job, answer) in fetched.answers {
             let mut subject = job.subject;
-            subject.repository = Some(repo_source::redact_credentials(url).into_owned());
+            subject.repository = Some(repo_source::redact_credentials(&fetched.url).into_owned());
             subject.revision = fetched.revision.clone();
             match (answer, job.question) {
                 (Answer::Audit(judgement), _) => findings.push(Finding {

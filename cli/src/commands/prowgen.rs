@@ -135,28 +135,7 @@ fn sparse_checkout_files(config: &Config) -> Vec<String> {
 /// Go's `path.Join`: join with `/`, then `path.Clean` (drop `.` and empty elements, resolve
 /// `..` lexically), so the file names match ci-tools' byte for byte.
 fn go_path_join(a: &str, b: &str) -> String {
-    let joined = format!("{a}/{b}");
-    let rooted = joined.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|p| *p != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            other => parts.push(other),
-        }
-    }
-    let body = parts.join("/");
-    match (rooted, body.is_empty()) {
-        (true, _) => format!("/{body}"),
-        (false, true) => ".".to_owned(),
-        (false, false) => body,
-    }
+    resolver::go_clean(&format!("{a}/{b}"))
 }
 
 #[cfg(test)]

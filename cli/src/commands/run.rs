@@ -25,6 +25,7 @@ pub(crate) fn run(args: &RunArgs, format: OutputFormat) -> Result<ExitStatus, Fa
         namespace: &args.namespace,
         promote: args.promote,
         root_cache_namespace: &args.root_cache_namespace,
+        dry_run: args.cluster.dry_run,
     };
     let mut steps = Vec::new();
     for root in &resolved.roots {

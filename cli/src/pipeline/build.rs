@@ -38,6 +38,8 @@ pub(crate) struct BuildSettings<'a> {
     pub(crate) job_repository: Option<(&'a str, &'a str)>,
     /// `--allowed-root-namespaces`.
     pub(crate) allowed_namespaces: &'a [String],
+    /// `--dry-run`: an unknown repository name is shown as a placeholder instead of failing.
+    pub(crate) dry_run: bool,
 }
 
 /// A `project_image` root, planned: ready to be keyed, looked up in the cache and built.
@@ -104,6 +106,9 @@ pub(crate) fn plan<'a>(
     Ok(Some(build))
 }
 
+/// The cache stream a dry run shows when no repository name is known.
+const UNKNOWN_CACHE_STREAM: &str = "unknown-org-unknown-repo-root";
+
 /// `<org>-<repo>-root`, lowercase (imagestream names are; GitHub names are not case-sensitive):
 /// the repository of a `ref` or a `build_roots` key, else the job's, else the config's metadata.
 fn cache_stream(
@@ -123,6 +128,13 @@ fn cache_stream(
         None => settings.job_repository.or(metadata),
     };
     let Some((org, repo)) = named else {
+        if settings.dry_run {
+            // A dry run shows what it can; a real run needs the name and fails below.
+            output::note(&format!(
+                "pipeline:{pipeline_tag}: no repository name is known (no JOB_SPEC, no zz_generated_metadata): the dry run names the cache `{UNKNOWN_CACHE_STREAM}`; a real run needs JOB_SPEC or zz_generated_metadata.org/repo"
+            ));
+            return Ok(UNKNOWN_CACHE_STREAM.to_owned());
+        }
         return Err(ProjectImageError::NoRepositoryName {
             pipeline_tag: pipeline_tag.to_owned(),
         });

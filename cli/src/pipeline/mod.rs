@@ -90,6 +90,7 @@ impl Resolved {
             cache_namespace: settings.root_cache_namespace,
             job_repository,
             allowed_namespaces,
+            dry_run: settings.dry_run,
         };
         build::plan(config, root, repositories, &settings)
     }

@@ -108,6 +108,8 @@ pub(crate) struct RunSettings<'a> {
     pub(crate) promote: bool,
     /// `--root-cache-namespace`: where `project_image` roots are cached.
     pub(crate) root_cache_namespace: &'a str,
+    /// `--dry-run`: nothing reaches a cluster.
+    pub(crate) dry_run: bool,
 }
 
 /// The tag request for a resolved root; `None` for a root that is built, not tagged.

@@ -308,7 +308,7 @@ fn audit_gives_symlinks_and_alias_bombs_a_verdict_in_bounded_time() {
     let start = Instant::now();
     let run = forge.audit(&["-o", "json"]);
     assert!(
-        start.elapsed() < Duration::from_secs(8),
+        start.elapsed() < Duration::from_secs(15),
         "{:?}",
         start.elapsed()
     );
@@ -332,7 +332,7 @@ fn audit_refuses_a_50_mib_in_repo_file_from_its_size_alone() {
     let start = Instant::now();
     let run = forge.audit(&["-o", "json"]);
     assert!(
-        start.elapsed() < Duration::from_secs(8),
+        start.elapsed() < Duration::from_secs(15),
         "{:?}",
         start.elapsed()
     );
@@ -372,7 +372,7 @@ fn audit_faults_make_only_their_config_unreachable_within_the_deadline() {
     let start = Instant::now();
     let run = forge.audit_with(&proxy.template(), &["-o", "json", "--timeout", "3s"]);
     let elapsed = start.elapsed();
-    assert!(elapsed < Duration::from_secs(8), "took {elapsed:?}");
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
     assert_eq!(run.code, 1, "{}", run.stderr);
     let verdicts = json_verdicts(&run.stdout);
     assert_eq!(

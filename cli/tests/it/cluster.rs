@@ -341,6 +341,46 @@ fn bad_root_flag_is_a_usage_error() {
     ");
 }
 
+/// A well-formed `--root` whose member breaks OpenShift's rules is a problem in the input
+/// (exit 1, like a bad `--namespace`), not a usage error; with `LOCAL_IMAGE_ROOT` nothing is
+/// tagged, so nothing is refused.
+#[test]
+fn root_flag_breaking_a_rule_exits_1() {
+    let tag = |root: &str| {
+        let mut command = ci_operator();
+        command.args(["tag", "--namespace", "ns", "--root", root, "--dry-run"]);
+        command
+    };
+    let bad_namespace = run_command(&mut tag("Open_Shift/release:golang-1.22"));
+    let bad_tag = run_command(&mut tag("openshift/release:a b"));
+    let supplied =
+        run_command(tag("Open_Shift/release:golang-1.22").env("LOCAL_IMAGE_ROOT", "quay.io/x/y:z"));
+    let text = [bad_namespace, bad_tag, supplied]
+        .iter()
+        .map(|run| run.render(&[]))
+        .collect::<Vec<_>>()
+        .join("===\n");
+    insta::assert_snapshot!(text, @r"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: --root `Open_Shift/release:golang-1.22` is not a valid imagestreamtag
+      caused by: invalid namespace `Open_Shift`: a namespace is a DNS-1123 label (1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit)
+    ===
+    exit: 1
+    --- stdout
+    --- stderr
+    error: --root `openshift/release:a b` is not a valid imagestreamtag
+      caused by: invalid tag `a b`: a tag is 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`
+    ===
+    exit: 0
+    --- stdout
+    quay.io/x/y:z
+    --- stderr
+    LOCAL_IMAGE_ROOT is set: the build root was supplied, nothing is tagged
+    ");
+}
+
 #[test]
 fn dry_run_needs_no_cluster() {
     let result = run_command(ci_operator().args([

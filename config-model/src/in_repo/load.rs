@@ -230,7 +230,7 @@ pub(crate) fn check(raw: RawInRepo, text: &str) -> (Option<InRepoConfig>, Vec<Di
     // `build_root_image: {}` is incomplete too, unless it infers the root from a Dockerfile.
     if incomplete && (any_member || image.from_dockerfile.is_none()) {
         let pos = empty.map_or(root_pos, |m| m.pos);
-        out.push(Diagnostic::error(pos, "", MEMBERS_NON_EMPTY));
+        out.push(Diagnostic::error(pos, BUILD_ROOT_IMAGE, MEMBERS_NON_EMPTY));
     }
     check_member_rules(&mut out, &image);
 

@@ -45,7 +45,7 @@ build_root_image:
   namespace: openshift
   name: release
 "), @"
-    3:3: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
+    3:3: build_root_image: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     error: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     ");
     insta::assert_snapshot!(check("
@@ -54,7 +54,7 @@ build_root_image:
   name: ''
   tag: golang-1.22
 "), @"
-    4:9: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
+    4:9: build_root_image: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     error: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     ");
 }
@@ -67,7 +67,7 @@ build_root_image:
   nmae: release
   tag: golang-1.22
 "), @"
-    3:3: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
+    3:3: build_root_image: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     warning 4:3: build_root_image.nmae: unknown key, ignored; did you mean `name`?
     error: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     ");
@@ -141,7 +141,7 @@ build_root_image:
     stage: -1
     stgae: 2
 "), @"
-    3:3: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
+    3:3: build_root_image: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     5:5: build_root_image: namespace, name and tag, and from_dockerfile are mutually exclusive: name an imagestreamtag or infer the root from a Dockerfile, not both
     5:12: build_root_image.from_dockerfile.image: must not be empty: name an `images[].to` of the config, or leave `image` out
     6:12: build_root_image.from_dockerfile.stage: `-1` is negative: stage indexes count from 0, the first `FROM`
@@ -182,7 +182,7 @@ fn missing_build_root_image() {
     error: invalid .ci-operator.yaml: build_root_image: required: write `build_root_image: {namespace: NS, name: NAME, tag: TAG}` to name the build root, or `build_root_image: {from_dockerfile: {}}` to infer it from a Dockerfile
     ");
     insta::assert_snapshot!(check("build_root_image: {}\n"), @"
-    1:19: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
+    1:19: build_root_image: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     error: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     ");
 }
@@ -235,7 +235,7 @@ build_root_image:
   name: ''
   tag: .hidden
 "), @"
-    4:9: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
+    4:9: build_root_image: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     5:8: build_root_image.tag: `.hidden` is not a valid tag: a tag is 1 to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`; write a tag of the image stream, such as `golang-1.22` or `4.20`
     error: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty (and 1 more)
     ");
@@ -244,7 +244,7 @@ build_root_image:
 #[test]
 fn empty_build_root_image_keeps_the_established_text() {
     insta::assert_snapshot!(check("build_root_image:\n  namespace: ''\n  name: ''\n  tag: ''\n"), @"
-    2:14: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
+    2:14: build_root_image: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     error: invalid .ci-operator.yaml: all build_root_image members (namespace, name, tag) must be non-empty
     ");
     let err = parse_in_repo(b"build_root_image: {}\n").unwrap_err();

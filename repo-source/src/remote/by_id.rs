@@ -28,17 +28,7 @@ pub(crate) fn fetch_by_id(
     ids: Vec<ObjectId>,
     wants: &[Want],
 ) -> Result<(), Error> {
-    rounds
-        .fetch(
-            repo,
-            &Request {
-                wants: ids,
-                filter: Some("tree:0"),
-                ..Request::default()
-            },
-            wants,
-        )
-        .map(drop)
+    rounds.fetch(repo, &Request::objects(ids), wants).map(drop)
 }
 
 /// What a path needs next from the remote.
@@ -124,10 +114,8 @@ pub(crate) fn prefetch_over(
             .fetch(
                 repo,
                 &Request {
-                    wants: ids,
-                    filter: Some("tree:0"),
                     alloc_limit: Some(PREFETCH_ALLOC_LIMIT),
-                    ..Request::default()
+                    ..Request::objects(ids)
                 },
                 &[],
             )

@@ -8,7 +8,6 @@
 //! memory.
 
 use std::collections::{BTreeSet, HashSet};
-use std::num::NonZeroU32;
 use std::sync::atomic::AtomicBool;
 
 use gix::ObjectId;
@@ -25,6 +24,22 @@ use super::scratch::Scratch;
 use super::spec::{FetchSpec, PullRef};
 use super::want::spec_wants;
 
+/// The snapshot of `commit` (`described` for people), fetched into `scratch` with all files.
+pub(crate) fn whole_commit(
+    scratch: Scratch,
+    commit: ObjectId,
+    described: &str,
+    url: &RemoteUrl,
+) -> Result<(git::Tree, Revision), Error> {
+    let tree = tree_of(&scratch.repo, commit, url)?;
+    let revision = Revision::new(
+        Some(commit.to_string()),
+        Some(tree.to_string()),
+        format!("{described} from `{url}`"),
+    );
+    Ok((scratch.into_tree(tree, None), revision))
+}
+
 /// The merged revision of `spec`, fetched into the empty `scratch` with all files.
 pub(crate) fn merge_fully(
     spec: &FetchSpec,
@@ -34,33 +49,19 @@ pub(crate) fn merge_fully(
     progress: &Tasks,
 ) -> Result<(git::Tree, Revision), Error> {
     let wants = spec_wants(spec);
-    scratch.fetch(
-        &wants,
-        Shallow::DepthAtRemote(NonZeroU32::MIN),
-        interrupt,
-        progress,
-    )?;
-    let base = scratch.commit_of(&wants[0])?;
-    let mut heads = Vec::new();
-    for want in &wants[1..] {
-        heads.push(scratch.commit_of(want)?);
-    }
+    // The base, then one head per PR.
+    let commits = scratch.fetch_full(&wants, interrupt, progress)?;
+    let (base, heads) = (commits[0], &commits[1..]);
     let base_described = describe(&spec.base, &base);
     if spec.pulls.is_empty() {
-        let tree = tree_of(&scratch.repo, base, url)?;
-        let revision = Revision::new(
-            Some(base.to_string()),
-            Some(tree.to_string()),
-            format!("{base_described} from `{url}`"),
-        );
-        return Ok((scratch.into_tree(tree, None), revision));
+        return whole_commit(scratch, base, &base_described, url);
     }
 
     let repo = scratch.repo.clone().with_object_memory();
     let mut deepen = Deepen::default();
     let mut current = base;
     let mut onto = Onto::new(base_described);
-    for (pull, &head) in spec.pulls.iter().zip(&heads) {
+    for (pull, &head) in spec.pulls.iter().zip(heads) {
         let sha = head_sha(pull, head);
         let fetch_more = |step: Shallow| scratch.fetch(&wants, step, interrupt, progress);
         complete_history(

@@ -12,12 +12,12 @@ use crate::fetcher::{BlobFetcher, ObjectFetcher};
 use crate::url::RemoteUrl;
 
 use super::by_id::{PREFETCH_ALLOC_LIMIT, prefetch_over};
-use super::classify::{classify, fetch_error};
+use super::classify::fetch_error;
 use super::deadline::run_with_deadline;
 use super::location::check_url;
-use super::rounds::Rounds;
-use super::scratch::{Scratch, gix_remote};
-use super::session::{Failure, Request, Session};
+use super::rounds::{Rounds, with_partial_rounds};
+use super::scratch::Scratch;
+use super::session::{Failure, Request};
 use super::spec::FetchOptions;
 use super::want::Want;
 
@@ -33,65 +33,17 @@ impl LazyObjects {
     }
 }
 
-impl ObjectFetcher for LazyObjects {
-    fn fetch_objects(
-        &self,
-        repo: &gix::ThreadSafeRepository,
-        ids: Vec<ObjectId>,
-        blob_limit: Option<u64>,
-    ) -> Result<Result<(), u64>, Error> {
-        let repo = repo.clone();
-        let url = self.url.clone();
-        run_with_deadline(
-            &self.url,
-            &self.options,
-            false,
-            move |interrupt, progress| {
-                let repo = repo.to_thread_local();
-                let wants: Vec<Want> = ids
-                    .iter()
-                    .map(|id| Want::new(&id.to_string(), "object"))
-                    .collect();
-                let remote = gix_remote(&repo, &url, &wants)?;
-                let mut session = Session::connect(&remote, progress)
-                    .map_err(|err| classify(&url, &wants, err, true))?;
-                if !session.supports_partial() {
-                    return Err(Error::Fetch {
-                        url: url.clone(),
-                        source: "the server no longer offers partial fetches (`filter`)".into(),
-                    });
-                }
-                let request = Request {
-                    wants: ids,
-                    filter: Some("tree:0"),
-                    first_blob_limit: blob_limit,
-                    // The header check refuses an oversized blob exactly; this bounds the memory of
-                    // what it cannot see (a tree, a blob that is not first), and never refuses a
-                    // buffer of gix's own for a small limit.
-                    alloc_limit: Some(
-                        blob_limit
-                            .and_then(|limit| usize::try_from(limit).ok())
-                            .unwrap_or(0)
-                            .max(PREFETCH_ALLOC_LIMIT),
-                    ),
-                    ..Request::default()
-                };
-                match session.fetch(&repo, &request, progress, interrupt) {
-                    Ok(_) => Ok(Ok(())),
-                    Err(Failure::TooLarge(size)) => Ok(Err(size)),
-                    Err(failure) => Err(fetch_error(&url, &wants, failure)),
-                }
-            },
-        )
-    }
-
-    fn prefetch(
+impl LazyObjects {
+    /// Runs `job` on a new connection within the deadline, over the rounds of a partial
+    /// session, in a thread-local view of `repo` (with `memory`); `None` when the server no
+    /// longer offers partial fetches. A failure to connect names `wants`.
+    fn in_session<T: Send + 'static>(
         &self,
         repo: &gix::ThreadSafeRepository,
         memory: Option<Storage>,
-        root: ObjectId,
-        paths: Vec<String>,
-    ) -> Result<(), Error> {
+        wants: Vec<Want>,
+        job: impl FnOnce(&mut Rounds<'_, '_, '_>, &gix::Repository) -> Result<T, Error> + Send + 'static,
+    ) -> Result<Option<T>, Error> {
         let repo = repo.clone();
         let url = self.url.clone();
         run_with_deadline(
@@ -103,21 +55,66 @@ impl ObjectFetcher for LazyObjects {
                 if let Some(memory) = memory {
                     repo.objects.set_object_memory(memory);
                 }
-                let remote = gix_remote(&repo, &url, &[])?;
-                let mut session = Session::connect(&remote, progress)
-                    .map_err(|err| classify(&url, &[], err, true))?;
-                if !session.supports_partial() {
-                    return Ok(());
-                }
-                let mut rounds = Rounds {
-                    session: &mut session,
-                    url: &url,
-                    interrupt,
-                    progress,
-                };
-                prefetch_over(&mut rounds, &repo, root, &paths)
+                with_partial_rounds(&repo, &url, &wants, interrupt, progress, |rounds| {
+                    job(rounds, &repo)
+                })
             },
         )
+    }
+}
+
+impl ObjectFetcher for LazyObjects {
+    fn fetch_objects(
+        &self,
+        repo: &gix::ThreadSafeRepository,
+        ids: Vec<ObjectId>,
+        blob_limit: Option<u64>,
+    ) -> Result<Result<(), u64>, Error> {
+        let wants: Vec<Want> = ids
+            .iter()
+            .map(|id| Want::new(&id.to_string(), "object"))
+            .collect();
+        let fetched = self.in_session(repo, None, wants.clone(), move |rounds, repo| {
+            let request = Request {
+                first_blob_limit: blob_limit,
+                // The header check refuses an oversized blob exactly; this bounds the memory of
+                // what it cannot see (a tree, a blob that is not first), and never refuses a
+                // buffer of gix's own for a small limit.
+                alloc_limit: Some(
+                    blob_limit
+                        .and_then(|limit| usize::try_from(limit).ok())
+                        .unwrap_or(0)
+                        .max(PREFETCH_ALLOC_LIMIT),
+                ),
+                ..Request::objects(ids)
+            };
+            match rounds
+                .session
+                .fetch(repo, &request, rounds.progress, rounds.interrupt)
+            {
+                Ok(_) => Ok(Ok(())),
+                Err(Failure::TooLarge(size)) => Ok(Err(size)),
+                Err(failure) => Err(fetch_error(rounds.url, &wants, failure)),
+            }
+        })?;
+        fetched.ok_or_else(|| Error::Fetch {
+            url: self.url.clone(),
+            source: "the server no longer offers partial fetches (`filter`)".into(),
+        })
+    }
+
+    fn prefetch(
+        &self,
+        repo: &gix::ThreadSafeRepository,
+        memory: Option<Storage>,
+        root: ObjectId,
+        paths: Vec<String>,
+    ) -> Result<(), Error> {
+        // A server that no longer offers partial fetches leaves every read its own round.
+        self.in_session(repo, memory, Vec::new(), move |rounds, repo| {
+            prefetch_over(rounds, repo, root, &paths)
+        })
+        .map(drop)
     }
 }
 

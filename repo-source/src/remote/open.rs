@@ -3,26 +3,21 @@
 //! the partial path over one session, and takes the full path when the partial one cannot give
 //! git's result.
 
-use std::num::NonZeroU32;
 use std::sync::atomic::AtomicBool;
-
-use gix::remote::fetch::Shallow;
 
 use crate::error::Error;
 use crate::git;
 use crate::revision::{Revision, describe};
 use crate::url::RemoteUrl;
 
-use super::classify::classify;
 use super::deadline::run_with_deadline;
-use super::full::{merge_fully, tree_of};
+use super::full::{merge_fully, whole_commit};
 use super::lazy::LazyObjects;
 use super::location::check_url;
 use super::partial::{Merged, Partial, merge_partially, open_rev_partially};
 use super::progress::Tasks;
-use super::rounds::Rounds;
-use super::scratch::{Scratch, gix_remote};
-use super::session::Session;
+use super::rounds::{Rounds, with_partial_rounds};
+use super::scratch::Scratch;
 use super::spec::{FetchOptions, FetchSpec};
 use super::want::{Want, check_wants, spec_wants};
 
@@ -105,20 +100,8 @@ pub(crate) fn open_rev(
             target: "repo_source::fetch",
             "fetching `{rev}` with all files from `{url}`: the server does not offer partial fetches",
         );
-        scratch.fetch(
-            &wants,
-            Shallow::DepthAtRemote(NonZeroU32::MIN),
-            interrupt,
-            progress,
-        )?;
-        let commit = scratch.commit_of(&wants[0])?;
-        let tree = tree_of(&scratch.repo, commit, url)?;
-        let revision = Revision::new(
-            Some(commit.to_string()),
-            Some(tree.to_string()),
-            format!("{} from `{url}`", describe(&rev, &commit)),
-        );
-        Ok((scratch.into_tree(tree, None), revision))
+        let commit = scratch.fetch_full(&wants, interrupt, progress)?[0];
+        whole_commit(scratch, commit, &describe(&rev, &commit), url)
     })
 }
 
@@ -132,18 +115,8 @@ fn with_partial_session<T>(
     progress: &Tasks,
     partial: impl FnOnce(&mut Rounds<'_, '_, '_>) -> Result<Partial<T>, Error>,
 ) -> Result<Partial<T>, Error> {
-    let remote = gix_remote(&scratch.repo, url, wants)?;
-    let mut session =
-        Session::connect(&remote, progress).map_err(|err| classify(url, wants, err, true))?;
-    if !session.supports_partial() {
-        return Ok(Partial::Fallback(NO_PARTIAL.to_owned()));
-    }
-    partial(&mut Rounds {
-        session: &mut session,
-        url,
-        interrupt,
-        progress,
-    })
+    let done = with_partial_rounds(&scratch.repo, url, wants, interrupt, progress, partial)?;
+    Ok(done.unwrap_or_else(|| Partial::Fallback(NO_PARTIAL.to_owned())))
 }
 
 /// The tree of a partial fetch, whose reads fetch the objects they miss from `url`.

@@ -6,8 +6,9 @@ use std::sync::atomic::AtomicBool;
 use crate::error::Error;
 use crate::url::RemoteUrl;
 
-use super::classify::fetch_error;
+use super::classify::{classify, fetch_error};
 use super::progress::Tasks;
+use super::scratch::gix_remote;
 use super::session::{Received, Request, Session};
 use super::want::Want;
 
@@ -32,6 +33,32 @@ impl Rounds<'_, '_, '_> {
             .fetch(repo, request, self.progress, self.interrupt)
             .map_err(|failure| fetch_error(self.url, wants, failure))
     }
+}
+
+/// Connects to `url` from `repo` (a failure to connect names `wants`) and runs `job` over the
+/// rounds of that session; `None`, without running it, when the server does not offer partial
+/// fetches.
+pub(crate) fn with_partial_rounds<T>(
+    repo: &gix::Repository,
+    url: &RemoteUrl,
+    wants: &[Want],
+    interrupt: &AtomicBool,
+    progress: &Tasks,
+    job: impl FnOnce(&mut Rounds<'_, '_, '_>) -> Result<T, Error>,
+) -> Result<Option<T>, Error> {
+    let remote = gix_remote(repo, url, wants)?;
+    let mut session =
+        Session::connect(&remote, progress).map_err(|err| classify(url, wants, err, true))?;
+    if !session.supports_partial() {
+        return Ok(None);
+    }
+    job(&mut Rounds {
+        session: &mut session,
+        url,
+        interrupt,
+        progress,
+    })
+    .map(Some)
 }
 
 /// The root tree of `commit`, which a round must have sent.

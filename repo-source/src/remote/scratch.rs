@@ -3,6 +3,7 @@
 //! or at once on error), and the gix remote that fetches into it.
 
 use std::collections::HashSet;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -151,6 +152,22 @@ impl Scratch {
         );
         progress.record_pack(u64::from(objects), bytes);
         Ok(())
+    }
+
+    /// Fetches `wants` with all their files, one commit deep, and returns the commit of each.
+    pub(crate) fn fetch_full(
+        &self,
+        wants: &[Want],
+        interrupt: &AtomicBool,
+        progress: &Tasks,
+    ) -> Result<Vec<ObjectId>, Error> {
+        self.fetch(
+            wants,
+            Shallow::DepthAtRemote(NonZeroU32::MIN),
+            interrupt,
+            progress,
+        )?;
+        wants.iter().map(|want| self.commit_of(want)).collect()
     }
 
     /// The commit a want landed on.

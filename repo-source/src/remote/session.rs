@@ -48,6 +48,17 @@ pub(crate) struct Request {
     pub(crate) alloc_limit: Option<usize>,
 }
 
+impl Request {
+    /// Exactly the objects `ids`, by id (`filter tree:0` sends nothing they reach).
+    pub(crate) fn objects(ids: Vec<ObjectId>) -> Request {
+        Request {
+            wants: ids,
+            filter: Some("tree:0"),
+            ..Request::default()
+        }
+    }
+}
+
 /// What one `fetch` command received.
 #[derive(Debug, Default)]
 pub(crate) struct Received {

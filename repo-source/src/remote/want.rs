@@ -6,6 +6,7 @@ use crate::url::RemoteUrl;
 use super::spec::FetchSpec;
 
 /// One thing to fetch and the scratch ref it lands in.
+#[derive(Clone)]
 pub(crate) struct Want {
     /// The refspec source: a full SHA or a ref name.
     pub(crate) source: String,

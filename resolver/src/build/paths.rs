@@ -1,10 +1,10 @@
 //! Lexical path cleaning as Go's `path.Clean`, which Docker applies to `COPY` sources and
-//! `.dockerignore` patterns before matching.
+//! `.dockerignore` patterns before matching, and ci-tools to the Dockerfile paths it names.
 
 /// The shortest path equivalent to `path` by lexical processing: `//` and `.` removed, `..`
 /// resolved against the component before it (kept at the start of a relative path, dropped at
 /// the root of an absolute one); `.` for an empty result.
-pub(crate) fn go_clean(path: &str) -> String {
+pub fn go_clean(path: &str) -> String {
     if path.is_empty() {
         return ".".to_owned();
     }

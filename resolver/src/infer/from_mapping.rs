@@ -153,6 +153,14 @@ fn input_replacing<'s>(
     })
 }
 
+/// Where `base`'s `FROM` image is written, for a problem with it.
+fn location(base: &StageBase) -> Location {
+    Location {
+        line: base.line,
+        column: base.column,
+    }
+}
+
 /// `base` replaced by `pipeline:<name>`, which must be a valid `base_images` entry.
 fn pipeline_base(
     mut base: StageBase,
@@ -161,10 +169,7 @@ fn pipeline_base(
     via: String,
     notes: Vec<String>,
 ) -> Result<StageBase, (Option<Location>, Problem)> {
-    let at = Location {
-        line: base.line,
-        column: base.column,
-    };
+    let at = location(&base);
     let Some(ist) = base_images.get(name) else {
         return Err((
             Some(at),
@@ -197,10 +202,7 @@ fn pullspec_base(
     expanded: String,
     notes: Vec<String>,
 ) -> Result<StageBase, (Option<Location>, Problem)> {
-    let at = Location {
-        line: base.line,
-        column: base.column,
-    };
+    let at = location(&base);
     if expanded.eq_ignore_ascii_case("scratch") {
         return Err((
             Some(at),

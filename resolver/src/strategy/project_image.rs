@@ -1,7 +1,9 @@
 //! `build_root.project_image`: no imagestreamtag, a build plan: the Dockerfile, its stages'
 //! bases (mapped by the same `FROM` rules as option B) and what the build is given.
 
-use config_model::{ProjectImageBuild, ValidConfig};
+use std::rc::Rc;
+
+use config_model::ProjectImageBuild;
 
 use crate::base::StageBase;
 use crate::build::{
@@ -12,7 +14,7 @@ use crate::error::Error;
 use crate::infer::from_mapping::{BaseImages, BuildSettings, global_env, stage_base};
 use crate::infer::loader::{Loaded, Loader, recovered_note};
 use crate::root::{BuildPlan, ResolvedRoot, Source, StrategyKind};
-use crate::strategy::context::{Context, RepoFilesProvider, Strategy};
+use crate::strategy::context::{Context, Strategy};
 
 /// `project_image`: a build plan.
 #[derive(Debug, Clone, Copy, Default)]
@@ -24,18 +26,7 @@ impl Strategy for ProjectImage {
     }
 
     fn resolve(&self, context: &Context<'_>) -> Result<ResolvedRoot, Error> {
-        let Some(project) = &context.build_root().project_image else {
-            return Err(Error::NoBuildRoot {
-                field: context.field().to_owned(),
-            });
-        };
-        let (path, revision, loaded) = load(context, project)?;
-        let dockerfile = loaded.map_err(|(at, problem)| Error::ProjectImage {
-            field: context.field().to_owned(),
-            dockerfile: path.clone(),
-            at,
-            problem: Box::new(problem),
-        })?;
+        let (project, path, revision, dockerfile) = load(context)?;
         let bases = stage_bases(&dockerfile, project, &context.config().base_images);
         let notes: Vec<String> = recovered_note(&dockerfile).into_iter().collect();
         let context_dir = project
@@ -72,19 +63,7 @@ impl ProjectImage {
     /// [`RootBuildError::Resolve`] as [`Strategy::resolve`] fails (no `project_image`, no
     /// Dockerfile...), [`RootBuildError::Plan`] when the inputs cannot be resolved.
     pub fn root_build_plan(&self, context: &Context<'_>) -> Result<RootBuildPlan, RootBuildError> {
-        let Some(project) = &context.build_root().project_image else {
-            return Err(Error::NoBuildRoot {
-                field: context.field().to_owned(),
-            }
-            .into());
-        };
-        let (path, _, loaded) = load(context, project)?;
-        let dockerfile = loaded.map_err(|(at, problem)| Error::ProjectImage {
-            field: context.field().to_owned(),
-            dockerfile: path.clone(),
-            at,
-            problem: Box::new(problem),
-        })?;
+        let (project, path, _, dockerfile) = load(context)?;
         let bases = stage_bases(&dockerfile, project, &context.config().base_images)
             .into_iter()
             .map(|base| BaseImage {
@@ -126,33 +105,29 @@ impl ProjectImage {
     }
 }
 
-/// The plan of the root build of `build_root` (`key` `None`) or `build_roots[key]`; `Ok(None)`
-/// when the config has no such root or that root is not built from a Dockerfile
-/// (`project_image`).
-///
-/// # Errors
-///
-/// As [`ProjectImage::root_build_plan`].
-pub fn root_build_plan(
-    config: &ValidConfig,
-    key: Option<&str>,
-    repos: &dyn RepoFilesProvider,
-) -> Result<Option<RootBuildPlan>, RootBuildError> {
-    let Some(context) = Context::new(config, key, repos) else {
-        return Ok(None);
+/// The root's `project_image` and its Dockerfile: the path (or the literal's field path), the
+/// revision read, and the parsed file.
+fn load<'a>(
+    context: &Context<'a>,
+) -> Result<(&'a ProjectImageBuild, String, String, Rc<Dockerfile>), Error> {
+    let Some(project) = &context.build_root().project_image else {
+        return Err(Error::NoBuildRoot {
+            field: context.field().to_owned(),
+        });
     };
-    if context.build_root().value.is_from_repository()
-        || context.build_root().image_stream_tag.is_some()
-        || context.build_root().project_image.is_none()
-    {
-        return Ok(None);
-    }
-    ProjectImage.root_build_plan(&context).map(Some)
+    let (path, revision, loaded) = load_dockerfile(context, project)?;
+    let dockerfile = loaded.map_err(|(at, problem)| Error::ProjectImage {
+        field: context.field().to_owned(),
+        dockerfile: path.clone(),
+        at,
+        problem: Box::new(problem),
+    })?;
+    Ok((project, path, revision, dockerfile))
 }
 
-/// The build's Dockerfile: its path (or the literal's field path), the revision read, and the
-/// file.
-fn load(
+/// The build's Dockerfile as the loader gives it: its path (or the literal's field path), the
+/// revision read, and the file or why it cannot be parsed.
+fn load_dockerfile(
     context: &Context<'_>,
     project: &ProjectImageBuild,
 ) -> Result<(String, String, Loaded), Error> {

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use futures::TryStreamExt;
 use kube::Resource;
-use kube::api::{GetParams, ListParams, LogParams, PostParams, WatchEvent, WatchParams};
+use kube::api::{ListParams, LogParams, PostParams, WatchEvent, WatchParams};
 use tokio::time::Instant;
 
-use crate::api::{Answer, Cluster, Once, Target, Verb};
+use crate::api::{Answer, Cluster, Once, Target, Verb, to_json};
 use crate::build::claim::Claim;
 use crate::build::objects::{build_config, cache_stream, cache_tag};
 use crate::build::request::RootBuildRequest;
@@ -55,6 +55,16 @@ fn builds_path(namespace: &str) -> String {
     Build::url_path(&(), Some(namespace))
 }
 
+/// The request's BuildConfig (named by its key), as a request with `verb` is about it.
+fn build_config_target(request: &RootBuildRequest, verb: Verb) -> Target<'_> {
+    Target {
+        verb,
+        kind: "buildconfig",
+        namespace: &request.namespace,
+        name: &request.key,
+    }
+}
+
 impl Cluster<'_> {
     /// POST the BuildConfig with the first claim.
     pub(crate) async fn create_build_config(
@@ -62,22 +72,13 @@ impl Cluster<'_> {
         request: &RootBuildRequest,
         claim: &Claim,
     ) -> Result<Created, Error> {
-        let namespace = request.namespace.as_str();
-        let target = Target {
-            verb: Verb::Create,
-            kind: "buildconfig",
-            namespace,
-            name: &request.key,
-        };
-        let body = to_json(&build_config(request, claim), target)?;
-        let path = build_configs_path(namespace);
-        let build =
-            || kube::core::Request::new(path.as_str()).create(&PostParams::default(), body.clone());
-        match self.send::<BuildConfig>(target, &build).await? {
-            Answer::Ok(_) => Ok(Created::Created),
-            Answer::Failed(status) if status.code == 409 => Ok(Created::Existed),
-            Answer::Failed(status) => Err(target.error(status)),
-        }
+        let target = build_config_target(request, Verb::Create);
+        let created = self.create(target, &build_config(request, claim)).await?;
+        Ok(if created.written(target)? {
+            Created::Created
+        } else {
+            Created::Existed
+        })
     }
 
     /// GET the BuildConfig (it exists: this run or another created it).
@@ -85,20 +86,8 @@ impl Cluster<'_> {
         &self,
         request: &RootBuildRequest,
     ) -> Result<BuildConfig, Error> {
-        let namespace = request.namespace.as_str();
-        let target = Target {
-            verb: Verb::Get,
-            kind: "buildconfig",
-            namespace,
-            name: &request.key,
-        };
-        let path = build_configs_path(namespace);
-        let build =
-            || kube::core::Request::new(path.as_str()).get(&request.key, &GetParams::default());
-        match self.send::<BuildConfig>(target, &build).await? {
-            Answer::Ok(config) => Ok(config),
-            Answer::Failed(status) => Err(target.error(status)),
-        }
+        let target = build_config_target(request, Verb::Get);
+        self.get::<BuildConfig>(target).await?.into_result(target)
     }
 
     /// PUT the BuildConfig with `claim`, guarded by the resourceVersion it was read with.
@@ -110,12 +99,7 @@ impl Cluster<'_> {
         claim: &Claim,
     ) -> Result<bool, Error> {
         let namespace = request.namespace.as_str();
-        let target = Target {
-            verb: Verb::Update,
-            kind: "buildconfig",
-            namespace,
-            name: &request.key,
-        };
+        let target = build_config_target(request, Verb::Update);
         config
             .metadata
             .annotations
@@ -133,11 +117,9 @@ impl Cluster<'_> {
                 body.clone(),
             )
         };
-        match self.send::<BuildConfig>(target, &build).await? {
-            Answer::Ok(_) => Ok(true),
-            Answer::Failed(status) if status.code == 409 => Ok(false),
-            Answer::Failed(status) => Err(target.error(status)),
-        }
+        self.send::<BuildConfig>(target, &build)
+            .await?
+            .written(target)
     }
 
     /// GET the Builds of the key (by the label OpenShift puts on them).
@@ -157,10 +139,8 @@ impl Cluster<'_> {
         let build = || {
             kube::core::Request::new(path.as_str()).list(&ListParams::default().labels(&selector))
         };
-        match self.send::<BuildList>(target, &build).await? {
-            Answer::Ok(list) => Ok(list.items),
-            Answer::Failed(status) => Err(target.error(status)),
-        }
+        let list = self.send::<BuildList>(target, &build).await?;
+        Ok(list.into_result(target)?.items)
     }
 
     /// POST `buildconfigs/<key>/instantiatebinary` with the archive, once.
@@ -170,12 +150,7 @@ impl Cluster<'_> {
         archive: &[u8],
     ) -> Result<Instantiated, Error> {
         let namespace = request.namespace.as_str();
-        let target = Target {
-            verb: Verb::Instantiate,
-            kind: "buildconfig",
-            namespace,
-            name: &request.key,
-        };
+        let target = build_config_target(request, Verb::Instantiate);
         let path = build_configs_path(namespace);
         let http_request = kube::core::Request::new(path.as_str())
             .create_subresource(
@@ -213,12 +188,7 @@ impl Cluster<'_> {
             namespace,
             name,
         };
-        let path = builds_path(namespace);
-        let build = || kube::core::Request::new(path.as_str()).get(name, &GetParams::default());
-        match self.send::<Build>(target, &build).await? {
-            Answer::Ok(build) => Ok(build),
-            Answer::Failed(status) => Err(target.error(status)),
-        }
+        self.get::<Build>(target).await?.into_result(target)
     }
 
     /// Watches one Build from `resource_version` until it reaches a final phase, the watch
@@ -299,10 +269,7 @@ impl Cluster<'_> {
             ..LogParams::default()
         };
         let build = || kube::core::Request::new(path.as_str()).logs(name, &params);
-        match self.send_text(target, &build).await? {
-            Answer::Ok(text) => Ok(text),
-            Answer::Failed(status) => Err(target.error(status)),
-        }
+        self.send_text(target, &build).await?.into_result(target)
     }
 
     /// Tags the cache `<cache ns>/<org>-<repo>-root:<key>` from the built image by digest,
@@ -347,10 +314,4 @@ fn kept_other(tag: &TagObject, request: &RootBuildRequest, digest: &str) -> Opti
             .or_else(|| tag.tag.as_ref()?.from.as_ref().map(|f| f.to_string()))
             .unwrap_or_else(|| "an unresolved image".to_owned()),
     )
-}
-
-fn to_json<T: serde::Serialize>(object: &T, target: Target<'_>) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(object).map_err(|err| {
-        target.unexpected("the object cannot be written as JSON".to_owned(), Some(err))
-    })
 }

@@ -7,8 +7,8 @@ use kube::core::ObjectMeta;
 use crate::build::claim::{CLAIM_ANNOTATION, Claim};
 use crate::build::request::{BuildDockerfile, RootBuildRequest};
 use crate::build_types::{
-    BinaryBuildSource, BuildArg, BuildConfig, BuildObjectReference, BuildOutput, BuildSource,
-    BuildSpec, BuildStrategy, DockerBuildStrategy, ImageSource,
+    BinaryBuildSource, BuildArg, BuildConfig, BuildOutput, BuildSource, BuildSpec, BuildStrategy,
+    DockerBuildStrategy, ImageSource,
 };
 use crate::pin::{PIPELINE_STREAM, image_tag};
 use crate::types::{ImageStream, ImageStreamTag as TagObject, ObjectReference};
@@ -45,7 +45,7 @@ pub(crate) fn build_config(request: &RootBuildRequest, claim: &Claim) -> BuildCo
         .image_inputs
         .iter()
         .map(|input| ImageSource {
-            from: BuildObjectReference {
+            from: ObjectReference {
                 kind: "ImageStreamTag".to_owned(),
                 namespace: Some(input.from.namespace().to_owned()),
                 name: format!("{}:{}", input.from.name(), input.from.tag()),
@@ -77,7 +77,7 @@ pub(crate) fn build_config(request: &RootBuildRequest, claim: &Claim) -> BuildCo
             }),
         },
         output: BuildOutput {
-            to: Some(BuildObjectReference {
+            to: Some(ObjectReference {
                 kind: "ImageStreamTag".to_owned(),
                 namespace: None,
                 name: format!("{PIPELINE_STREAM}:{}", output_tag(request)),

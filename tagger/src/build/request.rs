@@ -77,22 +77,12 @@ impl RootBuildRequest {
     }
 }
 
-/// The key names a BuildConfig (a DNS-1123 subdomain) and a tag; `root-<hex>` is both.
+/// The key names a BuildConfig (a DNS-1123 subdomain) and a tag; `root-<hex>` is both. A
+/// DNS-1123 label, as a namespace is, is both too.
 fn check_key(key: &str) -> Result<(), &'static str> {
-    let ok = !key.is_empty()
-        && key.len() <= 63
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !key.starts_with('-')
-        && !key.ends_with('-');
-    if ok {
-        Ok(())
-    } else {
-        Err(
-            "a build key is 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit (`root-<hex>`)",
-        )
-    }
+    config_model::check_namespace(key).map_err(|_| {
+        "a build key is 1 to 63 lowercase letters, digits and `-`, starting and ending with a letter or digit (`root-<hex>`)"
+    })
 }
 
 /// A Dockerfile path stays inside the context.

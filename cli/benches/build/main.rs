@@ -26,8 +26,8 @@
 //! - bytes the git server sent per job for the root (fetch, plan and, on a miss, the archive's
 //!   blobs), against today's: a shallow clone of the base branch per build (the git source of
 //!   an OpenShift build), spread over the jobs;
-//! - API requests per cache hit (the digest reads and the pin, largest of any hit), against the
-//!   goal of 4 plus one per base image.
+//! - API requests per cache hit (the base digest reads and the pin; the mean, and the most of
+//!   any hit), against the goal of 4 plus one per base image.
 //!
 //! Exits non-zero when a goal is missed.
 #![allow(
@@ -38,33 +38,27 @@
     reason = "a benchmark reports on stdout and stops on failure"
 )]
 
+mod files;
+mod history;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use config_model::{ImageStreamTag, ValidConfig};
-use repo_source::{ErrorKind, FetchOptions, FetchSpec, PullRef, Snapshot};
-use resolver::{FileError, RepoFiles, Repositories, RootBuildPlan, TreeEntry};
+use repo_source::{FetchOptions, FetchSpec, PullRef, Snapshot};
+use resolver::{Repositories, RootBuildPlan};
 use tagger::{BuildDockerfile, CacheOutcome, Options, RootBuildRequest};
+use testkit::git::git;
 use testkit::git::http::GitHttpServer;
-use testkit::git::{EPOCH, FastImport, git};
 use testkit::openshift::FakeOpenShift;
 
-const MAIN_COMMITS: usize = 330;
-const PULL_REQUESTS: usize = 220;
-/// Percent of pull requests that change the root's Dockerfile, and the copied script.
-const DOCKERFILE_PERCENT: usize = 4;
-const SCRIPT_PERCENT: usize = 4;
-const GO_MOD_BUMPS: usize = 4;
-const BASE_IMAGE_BUMPS: usize = 3;
-const PACKAGES: usize = 60;
-const FILES_PER_PACKAGE: usize = 25;
-/// Bump when the generator changes, so the cached repository is rebuilt.
-const GENERATION: &str = "v1";
+use files::SnapshotFiles;
+use history::{
+    BASE, BASE_IMAGE_BUMPS, Change, DOCKERFILE, GO_MOD_BUMPS, Job, PULL_REQUESTS, Push, SCRIPT,
+    Schedule, Shas, digest, dockerfile_text, go_mod_text, script_text,
+};
 
-const DOCKERFILE: &str = "images/build-root/Dockerfile";
-const SCRIPT: &str = "hack/install-tools.sh";
-const BASE: &str = "openshift/release:rhel-9-release-golang-1.22-openshift-4.17";
 const CONFIG: &str = "zz_generated_metadata:
   org: example
   repo: go-service
@@ -90,7 +84,7 @@ fn main() {
     }
     let schedule = Schedule::generate();
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-build-bench");
-    let shas = generate(&root, &schedule);
+    let shas = history::generate(&root, &schedule);
     let server = GitHttpServer::start(&root);
     let jobs = schedule.jobs();
     let started = Instant::now();
@@ -98,9 +92,22 @@ fn main() {
     let seconds = started.elapsed().as_secs_f64();
     let shallow_clone = shallow_clone_bytes(&server);
     let outcome = report(&replay, shallow_clone);
+    let changing = |input: fn(&Push) -> Change| {
+        let pulls = schedule.pulls.iter();
+        pulls
+            .filter(|p| p.pushes.iter().any(|push| input(push).is_some()))
+            .count()
+    };
     eprintln!(
-        "build: {} jobs of {PULL_REQUESTS} pull requests replayed in {seconds:.1}s; {} hits, {} builds, {} distinct keys, {} job namespaces; a shallow clone of main is {shallow_clone} bytes",
+        "build: history: {} pushes; {} pull requests change the Dockerfile, {} the copied script; {GO_MOD_BUMPS} go.mod bumps on main, {BASE_IMAGE_BUMPS} base image bumps",
+        schedule.pulls.iter().map(|p| p.pushes.len()).sum::<usize>(),
+        changing(|push| push.dockerfile),
+        changing(|push| push.script),
+    );
+    eprintln!(
+        "build: {} jobs of {PULL_REQUESTS} pull requests replayed in {seconds:.1}s (fetch and plan {:.3}s per job); {} hits, {} builds, {} distinct keys, {} job namespaces; a shallow clone of main is {shallow_clone} bytes",
         jobs.len(),
+        replay.planning.as_secs_f64() / jobs.len() as f64,
         replay.hit_requests.len(),
         replay.builds,
         replay.keys.len(),
@@ -143,6 +150,18 @@ fn report(replay: &Replay, shallow_clone: u64) -> Result<(), Vec<String>> {
         "today: a shallow clone of the base branch per job namespace, per job",
         today_bytes_per_job,
     );
+    let mean_hit =
+        replay.hit_requests.iter().sum::<usize>() as f64 / replay.hit_requests.len() as f64;
+    figure(
+        &format!(
+            "API requests per cache hit (mean of {} hits)",
+            replay.hit_requests.len()
+        ),
+        mean_hit,
+        "requests",
+        "goal: 4 + 1 per base image",
+        hit_goal,
+    );
     figure(
         &format!(
             "API requests per cache hit (most of {} hits)",
@@ -154,6 +173,14 @@ fn report(replay: &Replay, shallow_clone: u64) -> Result<(), Vec<String>> {
         hit_goal,
     );
     let mut missed = Vec::new();
+    let models: BTreeSet<&Model> = replay.keys.values().collect();
+    if models.len() != replay.keys.len() {
+        missed.push(format!(
+            "{} keys for {} different sets of inputs: the same inputs got different keys",
+            replay.keys.len(),
+            models.len()
+        ));
+    }
     if ours > 0.10 * today {
         missed.push(format!("{ours} builds > 10% of today's {today}"));
     }
@@ -205,327 +232,6 @@ fn shallow_clone_bytes(server: &GitHttpServer) -> u64 {
     server.bytes_sent()
 }
 
-/// A deterministic generator (xorshift64*).
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound as u64) as usize
-    }
-
-    /// A source file of 600 to 3 000 bytes.
-    fn source_file(&mut self) -> Vec<u8> {
-        let len = 600 + self.below(2_400);
-        self.text(len)
-    }
-
-    /// `len` bytes of text that compresses about as well as source code does.
-    fn text(&mut self, len: usize) -> Vec<u8> {
-        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz_(){}.:= \t0123456789ABCDEFGHIJKLMNOP";
-        (0..len)
-            .map(|i| {
-                if i % 64 == 63 {
-                    b'\n'
-                } else {
-                    ALPHABET[self.below(ALPHABET.len())]
-                }
-            })
-            .collect()
-    }
-}
-
-/// Which revision of a pull request's change to one of the root's inputs a push carries.
-type Change = Option<(usize, usize)>;
-
-/// One push of a pull request: when, the root inputs it changes, and when it is tested.
-struct Push {
-    at: usize,
-    dockerfile: Change,
-    script: Change,
-    tested_at: Vec<usize>,
-}
-
-/// A pull request: the `main` commit it forks from and its pushes.
-struct PullRequest {
-    fork: usize,
-    pushes: Vec<Push>,
-}
-
-/// The history: pull requests, and when `go.mod` and the base image change.
-struct Schedule {
-    pulls: Vec<PullRequest>,
-    go_mod_bumps: Vec<usize>,
-    base_bumps: Vec<usize>,
-}
-
-/// One job: `main`'s tip at `at`, merged with push `push` of pull request `pull`.
-#[derive(Clone, Copy)]
-struct Job {
-    at: usize,
-    pull: usize,
-    push: usize,
-}
-
-impl Schedule {
-    fn generate() -> Schedule {
-        let mut random = Random(0x9e37_79b9_7f4a_7c15);
-        let last = MAIN_COMMITS - 1;
-        let mut pulls = Vec::new();
-        for number in 0..PULL_REQUESTS {
-            let fork = (number * (MAIN_COMMITS - 40) / PULL_REQUESTS + random.below(4)).min(last);
-            let kind = random.below(100);
-            let pushes = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 4];
-            let count = pushes[random.below(pushes.len())];
-            let (mut at, mut revision) = (fork, 0);
-            let mut list = Vec::new();
-            for index in 0..count {
-                if index > 0 {
-                    at = (at + 1 + random.below(8)).min(last);
-                    revision += random.below(2);
-                }
-                let change = Some((number, revision));
-                let retests = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2];
-                let mut tested_at = vec![at];
-                for _ in 0..retests[random.below(retests.len())] {
-                    tested_at.push((at + random.below(16)).min(last));
-                }
-                list.push(Push {
-                    at,
-                    dockerfile: change.filter(|_| kind < DOCKERFILE_PERCENT),
-                    script: change.filter(|_| {
-                        (DOCKERFILE_PERCENT..DOCKERFILE_PERCENT + SCRIPT_PERCENT).contains(&kind)
-                    }),
-                    tested_at,
-                });
-            }
-            pulls.push(PullRequest { fork, pushes: list });
-        }
-        let mut go_mod_bumps: Vec<usize> =
-            (0..GO_MOD_BUMPS).map(|_| 1 + random.below(last)).collect();
-        go_mod_bumps.sort_unstable();
-        let base_bumps = (1..=BASE_IMAGE_BUMPS)
-            .map(|n| n * MAIN_COMMITS / (BASE_IMAGE_BUMPS + 1))
-            .collect();
-        Schedule {
-            pulls,
-            go_mod_bumps,
-            base_bumps,
-        }
-    }
-
-    /// Every job, in time order.
-    fn jobs(&self) -> Vec<Job> {
-        let mut jobs: Vec<Job> = self
-            .pulls
-            .iter()
-            .enumerate()
-            .flat_map(|(pull, pr)| {
-                pr.pushes.iter().enumerate().flat_map(move |(push, p)| {
-                    p.tested_at.iter().map(move |&at| Job { at, pull, push })
-                })
-            })
-            .collect();
-        jobs.sort_by_key(|job| (job.at, job.pull, job.push));
-        jobs
-    }
-
-    /// How many `go.mod` bumps `main` has at commit `at`.
-    fn go_mod_version(&self, at: usize) -> usize {
-        self.go_mod_bumps.iter().filter(|&&bump| bump <= at).count()
-    }
-
-    /// How many times the base image has moved by the time of commit `at`.
-    fn base_version(&self, at: usize) -> usize {
-        self.base_bumps.iter().filter(|&&bump| bump <= at).count()
-    }
-}
-
-fn dockerfile_text(change: Change) -> String {
-    let mut text = format!(
-        "FROM registry.ci.openshift.org/{BASE}\nCOPY go.mod hack/install-tools.sh /src/\nRUN cd /src && ./install-tools.sh\n"
-    );
-    if let Some((pull, revision)) = change {
-        text.push_str(&format!("ENV TOOLS_FLAVOUR=pr{pull}-r{revision}\n"));
-    }
-    text
-}
-
-fn script_text(change: Change) -> String {
-    let mut text =
-        "#!/bin/sh\nset -eu\ngo install golang.org/x/tools/cmd/goimports@v0.24.0\n".to_owned();
-    if let Some((pull, revision)) = change {
-        text.push_str(&format!(
-            "go install example.com/tool{pull}@v0.{revision}.0\n"
-        ));
-    }
-    text
-}
-
-fn go_mod_text(version: usize) -> String {
-    format!(
-        "module example.com/go-service\n\ngo 1.22\n\nrequire (\n\tgithub.com/spf13/cobra v1.8.{version}\n\tk8s.io/client-go v0.30.{}\n)\n",
-        version * 2
-    )
-}
-
-fn digest(version: usize) -> String {
-    format!("sha256:{}", format!("{:02x}", version + 1).repeat(32))
-}
-
-/// The SHAs of `main`'s commits (by index) and of each push (by pull request and push).
-struct Shas {
-    main: Vec<String>,
-    pushes: BTreeMap<(usize, usize), String>,
-}
-
-/// Builds the repository unless the cache has it; returns its SHAs.
-fn generate(root: &Path, schedule: &Schedule) -> Shas {
-    let origin = root.join("origin.git");
-    let marker = root.join("generation");
-    if fs_err::read_to_string(&marker).ok().as_deref() != Some(GENERATION) {
-        let started = Instant::now();
-        if root.exists() {
-            fs_err::remove_dir_all(root).unwrap();
-        }
-        fs_err::create_dir_all(root).unwrap();
-        git(root, &["init", "-q", "--bare", "origin.git"]);
-        write_history(&origin, schedule);
-        git(&origin, &["repack", "-q", "-a", "-d", "-b"]);
-        fs_err::write(&marker, GENERATION).unwrap();
-        eprintln!(
-            "generated the benchmark repository in {:.1}s",
-            started.elapsed().as_secs_f64()
-        );
-    }
-    let main: Vec<String> = git(&origin, &["rev-list", "--reverse", "main"])
-        .lines()
-        .map(str::to_owned)
-        .collect();
-    assert_eq!(main.len(), MAIN_COMMITS);
-    let mut pushes = BTreeMap::new();
-    for line in git(
-        &origin,
-        &[
-            "for-each-ref",
-            "--format=%(refname:short) %(objectname)",
-            "refs/heads/pr/",
-        ],
-    )
-    .lines()
-    {
-        let (name, sha) = line.split_once(' ').unwrap();
-        let (pull, push) = name.trim_start_matches("pr/").split_once('/').unwrap();
-        pushes.insert(
-            (pull.parse().unwrap(), push.parse().unwrap()),
-            sha.to_owned(),
-        );
-    }
-    Shas { main, pushes }
-}
-
-/// Writes `main` (commit 0 holds every file) and each push on `pr/<n>/<push>`.
-fn write_history(origin: &Path, schedule: &Schedule) {
-    let mut import = FastImport::start(origin);
-    let mut random = Random(0x1234_5678_9abc_def1);
-    let package_file =
-        |package: usize, file: usize, tree: &str| format!("{tree}/p{package:02}/f{file:02}.go");
-    let date = |at: usize| EPOCH + 600 * at as u64;
-    for at in 0..MAIN_COMMITS {
-        import.commit("main", Some(at + 1), date(at), &format!("main commit {at}"));
-        if at == 0 {
-            import.file(DOCKERFILE, dockerfile_text(None).as_bytes());
-            import.file(SCRIPT, script_text(None).as_bytes());
-            import.file("go.mod", go_mod_text(0).as_bytes());
-            for (path, size) in [("go.sum", 8_000), ("Makefile", 1_500), ("README.md", 3_000)] {
-                import.file(path, &random.text(size));
-            }
-            import.file(
-                "images/service/Dockerfile",
-                b"FROM scratch\nCOPY bin/svc /svc\n",
-            );
-            for n in 0..10 {
-                import.file(&format!("hack/lib-{n}.sh"), &random.text(1_200));
-                import.file(&format!("cmd/svc{n}/main.go"), &random.text(2_000));
-                import.file(&format!("docs/d{n}.md"), &random.text(2_500));
-            }
-            for package in 0..PACKAGES {
-                for file in 0..FILES_PER_PACKAGE {
-                    for tree in ["pkg", "vendor"] {
-                        import.file(&package_file(package, file, tree), &random.source_file());
-                    }
-                }
-            }
-            continue;
-        }
-        // `main` touches only `vendor/`, `docs/` and `go.mod`; pull requests never do, so every
-        // merge is clean.
-        if schedule.go_mod_bumps.contains(&at) {
-            import.file(
-                "go.mod",
-                go_mod_text(schedule.go_mod_version(at)).as_bytes(),
-            );
-        }
-        for _ in 0..3 {
-            let path = package_file(
-                random.below(PACKAGES),
-                random.below(FILES_PER_PACKAGE),
-                "vendor",
-            );
-            import.file(&path, &random.source_file());
-        }
-        import.file(
-            &format!("docs/d{}.md", random.below(10)),
-            &random.text(2_500),
-        );
-    }
-    let mut mark = MAIN_COMMITS + 1;
-    for (number, pull) in schedule.pulls.iter().enumerate() {
-        let mut previous = format!(":{}", pull.fork + 1);
-        for (index, push) in pull.pushes.iter().enumerate() {
-            mark += 1;
-            import.commit(
-                &format!("pr/{number}/{index}"),
-                Some(mark),
-                date(push.at) + 1,
-                &format!("pr {number} push {index}"),
-            );
-            import.from(&previous);
-            previous = format!(":{mark}");
-            // A push writes the root inputs its pull request changes when they differ from the
-            // previous push's.
-            let previous_push = index.checked_sub(1).map(|i| &pull.pushes[i]);
-            if push.dockerfile.is_some()
-                && previous_push.is_none_or(|p| p.dockerfile != push.dockerfile)
-            {
-                import.file(DOCKERFILE, dockerfile_text(push.dockerfile).as_bytes());
-            }
-            if push.script.is_some() && previous_push.is_none_or(|p| p.script != push.script) {
-                import.file(SCRIPT, script_text(push.script).as_bytes());
-            }
-            for _ in 0..2 {
-                let path = package_file(
-                    random.below(PACKAGES),
-                    random.below(FILES_PER_PACKAGE),
-                    "pkg",
-                );
-                import.file(&path, &random.source_file());
-            }
-            import.file(
-                &format!("cmd/svc{}/main.go", random.below(10)),
-                &random.text(2_000),
-            );
-        }
-    }
-    import.finish();
-}
-
 /// What the root build reads at a job, by the generator's model: the Dockerfile's and the
 /// script's revisions, `go.mod`'s version and the base image's.
 type Model = (Change, Change, usize, usize);
@@ -548,6 +254,8 @@ struct Replay<'a> {
     namespaces: BTreeSet<(String, String)>,
     /// The most base images a plan had.
     base_images: usize,
+    /// Time spent fetching the merged revision and planning the build, all jobs.
+    planning: Duration,
 }
 
 impl<'a> Replay<'a> {
@@ -565,6 +273,7 @@ impl<'a> Replay<'a> {
             keys: BTreeMap::new(),
             namespaces: BTreeSet::new(),
             base_images: 0,
+            planning: Duration::ZERO,
         }
     }
 
@@ -621,6 +330,7 @@ impl<'a> Replay<'a> {
             scratch_parent: Some(scratch.to_owned()),
         };
         self.server.reset_counters();
+        let started = Instant::now();
         // The paths `ci-operator run` names for this config.
         let snapshot =
             Snapshot::fetch_merged_for(&spec, &options, &[".ci-operator.yaml", DOCKERFILE])
@@ -629,6 +339,7 @@ impl<'a> Replay<'a> {
         let plan = resolver::root_build_plan(&self.config, None, &Repositories::new(&files))
             .unwrap()
             .expect("the config builds its root from a Dockerfile");
+        self.planning += started.elapsed();
         let mut bases: Vec<ImageStreamTag> = plan
             .bases
             .iter()
@@ -718,56 +429,5 @@ fn root_request(plan: &RootBuildPlan, namespace: &str, key: &str) -> RootBuildRe
         dockerfile,
         build_args: plan.build_args.clone(),
         image_inputs: Vec::new(),
-    }
-}
-
-/// The resolver's view of a snapshot (the CLI's adapter is private to it).
-struct SnapshotFiles(Snapshot);
-
-impl RepoFiles for SnapshotFiles {
-    fn read(&self, path: &str, max_bytes: u64) -> Result<Option<Vec<u8>>, FileError> {
-        self.0
-            .read(path, max_bytes)
-            .map_err(|error| file_error(path, error))
-    }
-
-    fn revision(&self) -> String {
-        self.0.revision().to_string()
-    }
-
-    fn entry(&self, path: &str) -> Result<Option<TreeEntry>, FileError> {
-        self.0
-            .entry(path)
-            .map(|entry| entry.map(tree_entry))
-            .map_err(|error| file_error(path, error))
-    }
-
-    fn list_dir(&self, path: &str) -> Result<Option<Vec<TreeEntry>>, FileError> {
-        self.0
-            .list_dir(path)
-            .map(|entries| entries.map(|e| e.into_iter().map(tree_entry).collect()))
-            .map_err(|error| file_error(path, error))
-    }
-}
-
-fn file_error(path: &str, error: repo_source::Error) -> FileError {
-    match error.kind() {
-        ErrorKind::Refused => FileError::refused(path, error),
-        ErrorKind::Input | ErrorKind::Unreadable => FileError::unreadable(path, error),
-    }
-}
-
-fn tree_entry(entry: repo_source::TreeEntry) -> TreeEntry {
-    use repo_source::EntryKind as Kind;
-    TreeEntry {
-        name: entry.name,
-        kind: match entry.kind {
-            Kind::File => resolver::EntryKind::File,
-            Kind::Executable => resolver::EntryKind::Executable,
-            Kind::Directory => resolver::EntryKind::Directory,
-            Kind::Symlink => resolver::EntryKind::Symlink,
-            Kind::Submodule => resolver::EntryKind::Submodule,
-        },
-        id: entry.id,
     }
 }
