@@ -8,6 +8,62 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
 use crate::openshift::body::{Answer, FakeBody};
+use crate::openshift::request::ApiRequest;
+
+/// What a `?watch=1` request asks for: one object (`fieldSelector=metadata.name=`) or all,
+/// the changes since a `resourceVersion`, and how long to stream (`timeoutSeconds`, 300 by
+/// default).
+pub(crate) struct WatchRequest {
+    /// The one object watched, when the request names one.
+    pub(crate) name: Option<String>,
+    since: Option<u64>,
+    /// How long the stream stays open.
+    pub(crate) timeout: Duration,
+}
+
+impl WatchRequest {
+    /// Reads the watch parameters of `request`.
+    pub(crate) fn of(request: &ApiRequest) -> Self {
+        WatchRequest {
+            name: request.field_selector_name(),
+            since: request
+                .param("resourceVersion")
+                .filter(|v| !v.is_empty() && *v != "0")
+                .and_then(|v| v.parse().ok()),
+            timeout: Duration::from_secs(
+                request
+                    .param("timeoutSeconds")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(300),
+            ),
+        }
+    }
+
+    /// The events a new watch starts with: ADDED for each watched object of `namespace`, or,
+    /// from a `resourceVersion`, MODIFIED for each changed since.
+    pub(crate) fn initial_events<'a>(
+        &self,
+        namespace: &str,
+        objects: impl IntoIterator<Item = (&'a (String, String), &'a Value)>,
+    ) -> Vec<Bytes> {
+        let mut events = Vec::new();
+        for ((ns, name), object) in objects {
+            if ns != namespace || self.name.as_ref().is_some_and(|want| want != name) {
+                continue;
+            }
+            let version: u64 = object["metadata"]["resourceVersion"]
+                .as_str()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            match self.since {
+                None => events.push(event("ADDED", object)),
+                Some(since) if version > since => events.push(event("MODIFIED", object)),
+                Some(_) => {}
+            }
+        }
+        events
+    }
+}
 
 struct Watcher {
     namespace: String,

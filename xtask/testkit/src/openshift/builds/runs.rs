@@ -1,8 +1,6 @@
 //! Requests for `builds` (list by label, get, watch, log), and the life of a Build: `New`,
 //! `Running`, then how [`BuildOutcome`] says it ends.
 
-use std::time::Duration;
-
 use bytes::Bytes;
 use hyper::Response;
 use serde_json::{Value, json};
@@ -61,34 +59,14 @@ pub(crate) fn list(state: &Shared, call: &Call<'_>) -> Answer {
 /// `GET builds?watch=1` (with an optional `fieldSelector=metadata.name=`): ADDED for each
 /// Build (or MODIFIED for each changed since `resourceVersion`), then every change.
 pub(crate) fn watch(state: &Shared, call: &Call<'_>) -> Answer {
-    let request = call.request;
-    let name = request.field_selector_name();
-    let since: Option<u64> = request
-        .param("resourceVersion")
-        .filter(|v| !v.is_empty() && *v != "0")
-        .and_then(|v| v.parse().ok());
-    let timeout = request
-        .param("timeoutSeconds")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300u64);
+    let watch = watch::WatchRequest::of(call.request);
     let mut s = lock(state);
-    let mut initial = Vec::new();
-    for ((ns, n), build) in &s.builds.builds {
-        if ns != call.namespace || name.as_ref().is_some_and(|want| want != n) {
-            continue;
-        }
-        let rv: u64 = build["metadata"]["resourceVersion"]
-            .as_str()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        match since {
-            None => initial.push(watch::event("ADDED", build)),
-            Some(since) if rv > since => initial.push(watch::event("MODIFIED", build)),
-            Some(_) => {}
-        }
-    }
-    let events = s.builds.watchers.subscribe(call.namespace, name, initial);
-    watch::response(events, Duration::from_secs(timeout))
+    let initial = watch.initial_events(call.namespace, &s.builds.builds);
+    let events = s
+        .builds
+        .watchers
+        .subscribe(call.namespace, watch.name, initial);
+    watch::response(events, watch.timeout)
 }
 
 /// `GET builds/<name>`.

@@ -1,7 +1,5 @@
 //! Requests for `imagestreams`: list, watch, create, get, update, patch, delete.
 
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
 use crate::openshift::body::{Answer, json_response};
@@ -40,34 +38,14 @@ pub(crate) fn list(state: &Shared, call: &Call<'_>) -> Answer {
 /// `GET imagestreams?watch=1`: ADDED for each stream (or MODIFIED for each changed since
 /// `resourceVersion`), then every change until `timeoutSeconds` (300 by default).
 pub(crate) fn watch(state: &Shared, call: &Call<'_>) -> Answer {
-    let request = call.request;
-    let name = request.field_selector_name();
-    let since: Option<u64> = request
-        .param("resourceVersion")
-        .filter(|v| !v.is_empty() && *v != "0")
-        .and_then(|v| v.parse().ok());
-    let timeout = request
-        .param("timeoutSeconds")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300u64);
+    let watch = watch::WatchRequest::of(call.request);
     let mut s = lock(state);
-    let mut initial = Vec::new();
-    for ((ns, n), stream) in &s.images.streams {
-        if ns != call.namespace || name.as_ref().is_some_and(|want| want != n) {
-            continue;
-        }
-        let rv: u64 = stream["metadata"]["resourceVersion"]
-            .as_str()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        match since {
-            None => initial.push(watch::event("ADDED", stream)),
-            Some(since) if rv > since => initial.push(watch::event("MODIFIED", stream)),
-            Some(_) => {}
-        }
-    }
-    let events = s.images.watchers.subscribe(call.namespace, name, initial);
-    watch::response(events, Duration::from_secs(timeout))
+    let initial = watch.initial_events(call.namespace, &s.images.streams);
+    let events = s
+        .images
+        .watchers
+        .subscribe(call.namespace, watch.name, initial);
+    watch::response(events, watch.timeout)
 }
 
 /// `POST imagestreams`: the stream with its spec tags, resolved.
