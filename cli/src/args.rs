@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use config_model::ImageStreamTag;
 
+use crate::audit::report::Verdict;
 use crate::error::UsageError;
 
 /// Decides a job's build root and pins it into the job namespace's `pipeline:root`.
@@ -251,24 +252,7 @@ pub(crate) struct AuditArgs {
     pub(crate) candidates: bool,
     /// The verdicts that make the exit code 1 (default: every verdict but ok).
     #[arg(long, value_name = "VERDICT,...", value_enum, value_delimiter = ',')]
-    pub(crate) fail_on: Vec<FailOn>,
-}
-
-/// A verdict of `audit` that can fail it (`--fail-on`); every verdict but `ok`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum FailOn {
-    /// The branch could not be fetched.
-    Unreachable,
-    /// `.ci-operator.yaml` (or the config) is not valid.
-    Invalid,
-    /// No root could be found.
-    Unresolved,
-    /// The root's tag does not exist in the cluster.
-    TagMissing,
-    /// The in-repo root disagrees with a promoted Dockerfile.
-    Drift,
-    /// The root's Go is older than `go.mod` asks.
-    GoBehind,
+    pub(crate) fail_on: Vec<Verdict>,
 }
 
 /// `schema`.

@@ -21,7 +21,7 @@ mod fetch;
 mod judge;
 mod junit;
 mod plan;
-mod report;
+pub(crate) mod report;
 mod text;
 mod tree;
 
@@ -29,7 +29,7 @@ use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::sync::Arc;
 
-use crate::args::{AuditArgs, FailOn, OutputFormat};
+use crate::args::{AuditArgs, OutputFormat};
 use crate::error::AuditError;
 use crate::exit::{ExitStatus, Failure};
 use crate::output;
@@ -99,25 +99,13 @@ pub(crate) fn run(args: &AuditArgs, format: OutputFormat) -> Result<ExitStatus, 
             .filter(|v| *v != Verdict::Ok)
             .collect()
     } else {
-        args.fail_on.iter().map(|v| failing(*v)).collect()
+        args.fail_on.clone()
     };
     Ok(if report.any(&fail_on) {
         ExitStatus::Input
     } else {
         ExitStatus::Success
     })
-}
-
-/// The verdict a `--fail-on` value names.
-fn failing(verdict: FailOn) -> Verdict {
-    match verdict {
-        FailOn::Unreachable => Verdict::Unreachable,
-        FailOn::Invalid => Verdict::Invalid,
-        FailOn::Unresolved => Verdict::Unresolved,
-        FailOn::TagMissing => Verdict::TagMissing,
-        FailOn::Drift => Verdict::Drift,
-        FailOn::GoBehind => Verdict::GoBehind,
-    }
 }
 
 /// The findings and candidates of every target, with the repository and revision read.

@@ -9,7 +9,8 @@ use serde::Serialize;
 
 /// The verdict on one build root, from the worst to `ok` (the order of precedence: a root
 /// gets the first that applies).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// Also the values of `--fail-on` (every verdict but `ok`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum Verdict {
     /// The branch could not be fetched (or not within `--timeout`).
@@ -27,6 +28,7 @@ pub(crate) enum Verdict {
     /// The root's Go is older than `go.mod` asks.
     GoBehind,
     /// Nothing found.
+    #[value(skip)]
     Ok,
 }
 
