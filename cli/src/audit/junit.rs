@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use super::report::{Report, Verdict, located};
+use super::report::{Report, Subject, Verdict, located};
 
 /// The report as JUnit XML.
 pub(crate) fn render(report: &Report) -> String {
@@ -32,13 +32,7 @@ pub(crate) fn render(report: &Report) -> String {
     );
     for finding in &report.configs {
         let subject = &finding.subject;
-        let name = format!("{} {}", subject.config, subject.build_root);
-        let _ = write!(
-            xml,
-            "    <testcase classname=\"{}\" name=\"{}\"",
-            escape(&class_name(subject.org.as_deref(), subject.repo.as_deref())),
-            escape(&name)
-        );
+        open_testcase(&mut xml, subject);
         if finding.verdict == Verdict::Ok {
             if finding.warnings.is_empty() {
                 xml.push_str("/>\n");
@@ -91,14 +85,7 @@ pub(crate) fn render(report: &Report) -> String {
             candidates.len()
         );
         for candidate in candidates {
-            let subject = &candidate.subject;
-            let name = format!("{} {}", subject.config, subject.build_root);
-            let _ = write!(
-                xml,
-                "    <testcase classname=\"{}\" name=\"{}\"",
-                escape(&class_name(subject.org.as_deref(), subject.repo.as_deref())),
-                escape(&name)
-            );
+            open_testcase(&mut xml, &candidate.subject);
             let message = format!(
                 "{}{}",
                 located(candidate.file.as_deref(), candidate.line),
@@ -151,6 +138,17 @@ pub(crate) fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// `<testcase classname="org.repo" name="CONFIG BUILD_ROOT"`, left open for its end or body.
+fn open_testcase(xml: &mut String, subject: &Subject) {
+    let name = format!("{} {}", subject.config, subject.build_root);
+    let _ = write!(
+        xml,
+        "    <testcase classname=\"{}\" name=\"{}\"",
+        escape(&class_name(subject.org.as_deref(), subject.repo.as_deref())),
+        escape(&name)
+    );
 }
 
 #[cfg(test)]
